@@ -4,7 +4,10 @@
 // Go struct semantics matter to templates: every top-level field exists; an unpopulated pointer
 // (`.Deployment` for a namespace subject, `.Profile` in hooks) is `null`, so `{{ if .Profile }}` is false
 // and `.Profile.Location` fails as a nil pointer, while a missing map key (`.Options.x`) fails as "not found".
+// Structs are marked with the template engine's asGoStruct (field order, JSON names), maps with the zero
+// value `index` returns for a missing key (withMapZero), as Go's types would give them.
 import type { PhaseOutput } from './functions/types.js';
+import { asGoStruct, withMapZero } from './template/values.js';
 
 /** One pod of a workload subject, as observed at action start. */
 export interface PodInput {
@@ -157,27 +160,37 @@ export interface TemplateParams {
 export function buildTemplateParams(input: TemplateParamsInput): TemplateParams {
   const { subject } = input;
   const workload = subject.kind === 'Deployment' || subject.kind === 'StatefulSet' || subject.kind === 'DeploymentConfig' ? workloadParams(subject) : null;
-  return {
+  return templateParamsStruct({
     StatefulSet: subject.kind === 'StatefulSet' ? workload : null,
     DeploymentConfig: subject.kind === 'DeploymentConfig' ? workload : null,
     Deployment: subject.kind === 'Deployment' ? workload : null,
-    PVC: subject.kind === 'PVC' ? { Name: subject.name, Namespace: subject.namespace } : null,
+    PVC: subject.kind === 'PVC' ? asGoStruct({ Name: subject.name, Namespace: subject.namespace }, { typeName: '*param.PVCParams' }) : null,
     // For a namespace subject Kanister sets both fields to the namespace's name.
-    Namespace: subject.kind === 'Namespace' ? { Name: subject.name, Namespace: subject.name } : null,
-    ArtifactsIn: mapValues(input.artifactsIn ?? {}, artifactParams),
-    ConfigMaps: mapValues(input.configMaps ?? {}, configMapParams),
-    Secrets: mapValues(input.secrets ?? {}, secretParams),
+    Namespace: subject.kind === 'Namespace' ? asGoStruct({ Name: subject.name, Namespace: subject.name }, { typeName: '*param.NamespaceParams' }) : null,
+    ArtifactsIn: withMapZero(mapValues(input.artifactsIn ?? {}, artifactParams), artifactParams({})),
+    ConfigMaps: withMapZero(mapValues(input.configMaps ?? {}, configMapParams), null),
+    Secrets: withMapZero(mapValues(input.secrets ?? {}, secretParams), null),
     Time: formatKanisterTime(input.time),
     Profile: input.profile ? profileParams(input.profile) : null,
-    Options: { ...input.options },
+    Options: stringMap(input.options),
     Object: structuredClone(input.object) as Record<string, unknown>,
     Phases: {},
     CurrentPhase: null,
     DeferPhase: null,
     PodOverride: input.podOverride ? (structuredClone(input.podOverride) as Record<string, unknown>) : null,
-    PodLabels: { ...input.podLabels },
-    PodAnnotations: { ...input.podAnnotations },
-  };
+    PodLabels: stringMap(input.podLabels),
+    PodAnnotations: stringMap(input.podAnnotations),
+  });
+}
+
+/** A copy of `params` with some fields replaced, keeping it a Go struct for the template engine. */
+export function withParams(params: TemplateParams, changes: Partial<TemplateParams>): TemplateParams {
+  return templateParamsStruct({ ...params, ...changes });
+}
+
+function templateParamsStruct(params: TemplateParams): TemplateParams {
+  withMapZero(params.Phases, null);
+  return asGoStruct(params, { typeName: 'param.TemplateParams' });
 }
 
 /** Go's RFC3339Nano in UTC: fraction without trailing zeros (none at all when zero), `Z` zone. */
@@ -190,72 +203,105 @@ export function formatKanisterTime(time: Date): string {
 }
 
 export function workloadParams(subject: { name: string; namespace: string; pods: readonly PodInput[] }): WorkloadParams {
-  return {
-    Name: subject.name,
-    Namespace: subject.namespace,
-    Pods: subject.pods.map((pod) => pod.name),
-    Containers: subject.pods.map((pod) => [...pod.containers]),
-    PersistentVolumeClaims: Object.fromEntries(subject.pods.map((pod) => [pod.name, { ...pod.pvcs }])),
-  };
+  return asGoStruct(
+    {
+      Name: subject.name,
+      Namespace: subject.namespace,
+      Pods: subject.pods.map((pod) => pod.name),
+      Containers: subject.pods.map((pod) => [...pod.containers]),
+      PersistentVolumeClaims: withMapZero(Object.fromEntries(subject.pods.map((pod) => [pod.name, stringMap(pod.pvcs)])), null),
+    },
+    { typeName: '*param.WorkloadParams' },
+  );
 }
 
 export function artifactParams(artifact: ArtifactInput): ArtifactParams {
-  return { KeyValue: { ...artifact.keyValue }, KopiaSnapshot: artifact.kopiaSnapshot ?? '' };
+  return asGoStruct(
+    { KeyValue: stringMap(artifact.keyValue), KopiaSnapshot: artifact.kopiaSnapshot ?? '' },
+    { typeName: 'v1alpha1.Artifact', jsonNames: { KeyValue: 'keyValue', KopiaSnapshot: 'kopiaSnapshot' }, omitEmpty: ['KeyValue', 'KopiaSnapshot'] },
+  );
 }
 
 export function secretParams(secret: SecretInput): SecretParams {
-  return {
-    Name: secret.metadata.name,
-    Namespace: secret.metadata.namespace ?? '',
-    ObjectMeta: { ...secret.metadata },
-    Type: secret.type ?? 'Opaque',
-    Data: mapValues(secret.data ?? {}, toBytes),
-    StringData: { ...secret.stringData },
-  };
+  return asGoStruct(
+    {
+      Name: secret.metadata.name,
+      Namespace: secret.metadata.namespace ?? '',
+      ObjectMeta: { ...secret.metadata },
+      Type: secret.type ?? 'Opaque',
+      Data: withMapZero(mapValues(secret.data ?? {}, toBytes), new Uint8Array(0)),
+      StringData: stringMap(secret.stringData),
+    },
+    // Name/Namespace are promoted from ObjectMeta in Go: JSON shows them only inside `metadata`.
+    {
+      typeName: 'v1.Secret',
+      jsonNames: { Name: '-', Namespace: '-', ObjectMeta: 'metadata', Type: 'type', Data: 'data', StringData: 'stringData' },
+      omitEmpty: ['Type', 'Data', 'StringData'],
+    },
+  );
 }
 
 export function configMapParams(configMap: ConfigMapInput): ConfigMapParams {
-  return {
-    Name: configMap.metadata.name,
-    Namespace: configMap.metadata.namespace ?? '',
-    ObjectMeta: { ...configMap.metadata },
-    Data: { ...configMap.data },
-    BinaryData: mapValues(configMap.binaryData ?? {}, toBytes),
-  };
+  return asGoStruct(
+    {
+      Name: configMap.metadata.name,
+      Namespace: configMap.metadata.namespace ?? '',
+      ObjectMeta: { ...configMap.metadata },
+      Data: stringMap(configMap.data),
+      BinaryData: withMapZero(mapValues(configMap.binaryData ?? {}, toBytes), new Uint8Array(0)),
+    },
+    {
+      typeName: 'v1.ConfigMap',
+      jsonNames: { Name: '-', Namespace: '-', ObjectMeta: 'metadata', Data: 'data', BinaryData: 'binaryData' },
+      omitEmpty: ['Data', 'BinaryData'],
+    },
+  );
 }
 
 export function phaseParams(objects: { secrets?: Record<string, SecretInput>; configMaps?: Record<string, ConfigMapInput> } = {}, output: PhaseOutput = {}): PhaseParams {
-  return {
-    Secrets: mapValues(objects.secrets ?? {}, secretParams),
-    ConfigMaps: mapValues(objects.configMaps ?? {}, configMapParams),
-    Output: output,
-  };
+  return asGoStruct(
+    {
+      Secrets: withMapZero(mapValues(objects.secrets ?? {}, secretParams), null),
+      ConfigMaps: withMapZero(mapValues(objects.configMaps ?? {}, configMapParams), null),
+      Output: output,
+    },
+    { typeName: '*param.Phase' },
+  );
 }
 
 function profileParams(profile: ProfileInput): ProfileParams {
-  const location = {
-    Type: profile.location.type,
-    Bucket: profile.location.bucket ?? '',
-    Endpoint: profile.location.endpoint ?? '',
-    Prefix: profile.location.prefix ?? '',
-    Region: profile.location.region ?? '',
-  };
-  // Kanister's Location struct has lower-case JSON tags; `toJson .Profile` must print those.
-  Object.defineProperty(location, 'toJSON', {
-    enumerable: false,
-    value: () => ({ type: location.Type, bucket: location.Bucket, endpoint: location.Endpoint, prefix: location.Prefix, region: location.Region }),
-  });
-  const keyPair = profile.credential.keyPair;
-  return {
-    Location: location,
-    Credential: {
-      Type: profile.credential.type,
-      KeyPair: keyPair ? { ID: keyPair.id, Secret: keyPair.secret } : null,
-      Secret: profile.credential.secret ? secretParams(profile.credential.secret) : null,
-      KopiaServerSecret: null,
+  const location = asGoStruct(
+    {
+      Type: profile.location.type,
+      Bucket: profile.location.bucket ?? '',
+      Endpoint: profile.location.endpoint ?? '',
+      Prefix: profile.location.prefix ?? '',
+      Region: profile.location.region ?? '',
     },
-    SkipSSLVerify: profile.skipSSLVerify ?? false,
-  };
+    // crv1alpha1.Location has lower-case JSON tags; `toJson .Profile` (fed to kando) must print them.
+    { typeName: 'v1alpha1.Location', jsonNames: { Type: 'type', Bucket: 'bucket', Endpoint: 'endpoint', Prefix: 'prefix', Region: 'region' } },
+  );
+  const keyPair = profile.credential.keyPair;
+  return asGoStruct(
+    {
+      Location: location,
+      Credential: asGoStruct(
+        {
+          Type: profile.credential.type,
+          KeyPair: keyPair ? asGoStruct({ ID: keyPair.id, Secret: keyPair.secret }, { typeName: '*param.KeyPair' }) : null,
+          Secret: profile.credential.secret ? secretParams(profile.credential.secret) : null,
+          KopiaServerSecret: null,
+        },
+        { typeName: 'param.Credential' },
+      ),
+      SkipSSLVerify: profile.skipSSLVerify ?? false,
+    },
+    { typeName: '*param.Profile' },
+  );
+}
+
+function stringMap(record: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  return withMapZero({ ...record }, '');
 }
 
 /** Kubernetes API Secret data is base64 text; decoded it is Go's []byte. */

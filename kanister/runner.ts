@@ -8,7 +8,7 @@ import type { Blueprint, BlueprintAction, BlueprintPhase, ObjectReference } from
 import { rendersOwnArgs } from './functions/specs.js';
 import { PermanentFunctionError } from './functions/types.js';
 import type { FunctionCheckpoint, FunctionContext, KanisterFunction, PhaseOutput } from './functions/types.js';
-import { phaseParams } from './params.js';
+import { phaseParams, withParams } from './params.js';
 import type { ConfigMapInput, PhaseParams, SecretInput, TemplateParams } from './params.js';
 import { isTemplated, renderTemplate } from './template/index.js';
 import { appendPath } from './template-sites.js';
@@ -149,7 +149,7 @@ export async function runBlueprintAction(opts: RunBlueprintActionOptions): Promi
       throw new BlueprintActionNotFoundError({ ...place, phase: phase.name }, `function "${phase.func}" is not registered`);
     }
   }
-  const params: TemplateParams = { ...opts.params, Phases: {}, CurrentPhase: null, DeferPhase: null };
+  const params = withParams(opts.params, { Phases: {}, CurrentPhase: null, DeferPhase: null });
   const renderedObjects = new Map<BlueprintPhase, Record<string, ObjectReference>>();
   for (const phase of allPhases) renderedObjects.set(phase, renderObjects(phase, params, { ...place, phase: phase.name }));
 
@@ -187,9 +187,13 @@ export async function runBlueprintAction(opts: RunBlueprintActionOptions): Promi
   if (action.deferPhase) {
     const deferPhase = action.deferPhase;
     try {
-      const output = checkpoint.deferPhaseOutput ?? (await runner.run(deferPhase, true, checkpoint, persist));
-      if (!checkpoint.deferPhaseOutput) persist({ ...checkpoint, inFlight: undefined, deferPhaseOutput: output });
-      params.DeferPhase = { ...(params.DeferPhase ?? phaseParams()), Output: output };
+      let output = checkpoint.deferPhaseOutput;
+      if (output) {
+        params.DeferPhase = phaseParams({}, output);
+      } else {
+        output = await runner.run(deferPhase, true, checkpoint, persist);
+        persist({ ...checkpoint, inFlight: undefined, deferPhaseOutput: output });
+      }
       deferPhaseResult = { name: deferPhase.name, output };
     } catch (error) {
       const typed = toActionError(error, { ...place, phase: deferPhase.name }, signal);
