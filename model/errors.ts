@@ -136,7 +136,8 @@ const friendlyMessages: z.core.$ZodErrorMap = (issue) => {
     case 'invalid_union':
       if (issue.discriminator !== undefined) {
         const options = ((issue as { options?: unknown[] }).options ?? []).map((option) => JSON.stringify(option)).join(', ');
-        return input === undefined ? `required; one of ${options}` : `must be one of ${options} (got ${describeValue(input)})`;
+        const given = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[issue.discriminator] : input;
+        return given === undefined ? `required; one of ${options}` : `must be one of ${options} (got ${describeValue(given)})`;
       }
       return `does not match any accepted form (got ${describeValue(input)})`;
     case 'invalid_format':

@@ -48,9 +48,10 @@ export const HookRefSchema = z
   })
   .superRefine((ref, ctx) => {
     const typeKind = ref.type === undefined ? undefined : K10_SUBJECT_TYPES[ref.type.toLowerCase()];
+    const typeIsUnknown = ref.type !== undefined && typeKind === undefined; // already reported on `type`
     if (ref.subject === undefined) {
       if (ref.type !== undefined) ctx.addIssue({ code: 'custom', path: ['type'], message: 'type needs a subject beside it' });
-    } else if (ref.subject.kind === undefined && typeKind === undefined) {
+    } else if (ref.subject.kind === undefined && typeKind === undefined && !typeIsUnknown) {
       ctx.addIssue({
         code: 'custom',
         path: ['subject', 'kind'],

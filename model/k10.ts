@@ -60,6 +60,7 @@ const ObjectRefSchema = z.looseObject({
   name: z.string().min(1).optional(),
   namespace: NamespaceNameSchema.optional(),
 });
+const RestorePointRefSchema = ObjectRefSchema.extend({ kind: z.literal('RestorePoint').optional() });
 const ProfileRefSchema = z.looseObject({ name: z.string().min(1), namespace: NamespaceNameSchema.optional() });
 
 const BackupActionDocSchema = z.looseObject({
@@ -69,7 +70,7 @@ const BackupActionDocSchema = z.looseObject({
 const ExportActionDocSchema = z.looseObject({
   metadata: MetadataSchema.optional(),
   spec: z.looseObject({
-    subject: ObjectRefSchema.optional(),
+    subject: RestorePointRefSchema.optional(),
     profile: ProfileRefSchema.optional(),
     hooks: HooksSchema.optional(),
   }),
@@ -77,14 +78,14 @@ const ExportActionDocSchema = z.looseObject({
 const RestoreActionDocSchema = z.looseObject({
   metadata: MetadataSchema.optional(),
   spec: z.looseObject({
-    subject: ObjectRefSchema.extend({ name: z.string().min(1), namespace: NamespaceNameSchema }),
+    subject: RestorePointRefSchema.extend({ name: z.string().min(1), namespace: NamespaceNameSchema }),
     targetNamespace: NamespaceNameSchema.optional(),
     hooks: HooksSchema.optional(),
   }),
 });
 const RunActionDocSchema = z.looseObject({
   metadata: MetadataSchema.optional(),
-  spec: z.looseObject({ subject: ObjectRefSchema.extend({ name: z.string().min(1) }) }),
+  spec: z.looseObject({ subject: ObjectRefSchema.extend({ name: z.string().min(1), kind: z.literal('Policy').optional() }) }),
 });
 const SelectorRequirementDocSchema = z.looseObject({
   key: z.string().min(1),
@@ -175,12 +176,6 @@ class DocumentReader {
   }
 }
 
-function checkSubjectKind(reader: DocumentReader, kind: string | undefined, expected: string): void {
-  if (kind !== undefined && kind !== expected) {
-    reader.issue(['spec', 'subject', 'kind'], `must be ${expected} (got ${JSON.stringify(kind)})`);
-  }
-}
-
 function profileLocation(profile: { name: string } | undefined): ExportLocation | undefined {
   // kanflow exports to filesystem locations; the K10 profile name is kept so that the location can be traced.
   return profile === undefined ? undefined : { type: 'filesystem', profile: profile.name };
@@ -211,7 +206,6 @@ function readBackupAction(reader: DocumentReader, value: unknown): ActionRequest
 function readExportAction(reader: DocumentReader, value: unknown): ActionRequest | undefined {
   const doc = reader.parse(ExportActionDocSchema, value);
   if (doc === undefined) return undefined;
-  checkSubjectKind(reader, doc.spec.subject?.kind, 'RestorePoint');
   const namespace = reader.agreeingNamespace(
     [
       { path: ['spec', 'subject', 'namespace'], value: doc.spec.subject?.namespace },
@@ -236,7 +230,6 @@ function readExportAction(reader: DocumentReader, value: unknown): ActionRequest
 function readRestoreAction(reader: DocumentReader, value: unknown): ActionRequest | undefined {
   const doc = reader.parse(RestoreActionDocSchema, value);
   if (doc === undefined) return undefined;
-  checkSubjectKind(reader, doc.spec.subject.kind, 'RestorePoint');
   if (doc.spec['filters'] !== undefined) {
     reader.warn(['spec', 'filters'], 'ignored: kanflow restores the whole restore point');
   }
@@ -265,7 +258,6 @@ interface PendingRun {
 function readRunAction(reader: DocumentReader, value: unknown): PendingRun | undefined {
   const doc = reader.parse(RunActionDocSchema, value);
   if (doc === undefined) return undefined;
-  checkSubjectKind(reader, doc.spec.subject.kind, 'Policy');
   return { name: doc.spec.subject.name, namespace: doc.spec.subject.namespace ?? DEFAULT_K10_NAMESPACE, reader };
 }
 

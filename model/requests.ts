@@ -20,6 +20,8 @@ export const ActionOptionsSchema = z.strictObject({
   mainTimeoutSeconds: seconds(3600),
   /** How long an action waits for its namespace lock before failing (S4). */
   lockTimeoutSeconds: seconds(600),
+  /** A hook or main attempt that sends no heartbeat for this long is taken for a crashed worker and resumed (R6). */
+  heartbeatTimeoutSeconds: z.int().min(1).max(600).default(30),
   /** First backoff interval; it doubles on each retry (R2). */
   retryInitialIntervalSeconds: z.number().min(0.1).max(3600).default(2),
   /** Passed to hook blueprint actions as `.Options`. */
