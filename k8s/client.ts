@@ -1,4 +1,5 @@
 // Kubernetes API access: one KubeConfig, the typed API clients kanflow uses, and error classification.
+import './node-compat.js';
 import { existsSync } from 'node:fs';
 import {
   ApiException,

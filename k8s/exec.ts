@@ -1,4 +1,5 @@
 // Running a command in a container through the API server's exec endpoint (client-node Exec, WebSocket).
+import './node-compat.js';
 import { Exec } from '@kubernetes/client-node';
 import type { V1Status } from '@kubernetes/client-node';
 import type { KubeClients } from './client.js';

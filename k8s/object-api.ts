@@ -1,5 +1,6 @@
 // Generic object access by (apiVersion, kind) or (group/version, resource), for KubeOps, Wait and the
 // main actions. Extends client-node's KubernetesObjectApi to reach its discovery cache and raw requests.
+import './node-compat.js';
 import { HttpMethod, KubernetesObjectApi } from '@kubernetes/client-node';
 import type { KubeConfig, KubernetesObject, V1APIResource } from '@kubernetes/client-node';
 

@@ -1,4 +1,5 @@
 // Pod lifecycle helpers: create-or-adopt by deterministic name, wait with a watch, follow logs, delete.
+import './node-compat.js';
 import { Writable } from 'node:stream';
 import { Log } from '@kubernetes/client-node';
 import type { V1Pod } from '@kubernetes/client-node';

@@ -1,5 +1,6 @@
 // Waiting on one object with a WATCH (not polling). The watch is resumed from the last seen resourceVersion
 // when the connection drops, and re-listed when that version has expired (410 Gone).
+import './node-compat.js';
 import { Watch } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { abortError, sleep } from './abort.js';

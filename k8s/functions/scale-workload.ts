@@ -1,6 +1,7 @@
 // ScaleWorkload (kanister pkg/function/scale_workload.go): sets a Deployment's or StatefulSet's replicas,
 // optionally waits until the workload is ready, and outputs `originalReplicaCount`. Kind, name and
 // namespace default to the hook's workload subject (rule N1).
+import '../node-compat.js';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
 import type { FunctionContext, KanisterFunction, PhaseOutput } from '../../kanister/functions/types.js';
