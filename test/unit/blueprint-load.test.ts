@@ -35,7 +35,7 @@ actions:
         command: [sh, -c, "echo bye"]
 `;
 
-test('loads a hook blueprint with every field of the schema', () => {
+void test('loads a hook blueprint with every field of the schema', () => {
   const { blueprints } = loadBlueprints(HOOK_BLUEPRINT, 'hook.yaml');
   assert.equal(blueprints.length, 1);
   const [bp] = blueprints;
@@ -50,14 +50,14 @@ test('loads a hook blueprint with every field of the schema', () => {
   assert.equal(action?.deferPhase?.name, 'cleanup');
 });
 
-test('an unknown field is ignored with a warning naming file:line:col', () => {
+void test('an unknown field is ignored with a warning naming file:line:col', () => {
   const { blueprints, warnings } = loadBlueprints(HOOK_BLUEPRINT, 'hook.yaml');
   assert.equal(blueprints.length, 1);
   assert.deepEqual(warnings, ['hook.yaml:9:5: actions.pre-export.type: unknown field "type" ignored']);
   assert.equal('type' in (blueprints[0]?.actions['pre-export'] ?? {}), false);
 });
 
-test('non-Blueprint documents are skipped with a warning; every Blueprint document is loaded', () => {
+void test('non-Blueprint documents are skipped with a warning; every Blueprint document is loaded', () => {
   const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n${HOOK_BLUEPRINT}---\n${HOOK_BLUEPRINT.replace('hook-blueprint', 'second')}`;
   const { blueprints, warnings } = loadBlueprints(text, 'multi.yaml');
   assert.deepEqual(
@@ -67,7 +67,7 @@ test('non-Blueprint documents are skipped with a warning; every Blueprint docume
   assert.match(warnings[0] ?? '', /^multi\.yaml:1:1: skipped non-Blueprint document \(document 1\): v1 ConfigMap$/);
 });
 
-test('a schema error points at the offending node with line, column and path', () => {
+void test('a schema error points at the offending node with line, column and path', () => {
   const broken = HOOK_BLUEPRINT.replace('      - func: KubeTask\n        name: hookPhase', '      - func: 42\n        name: hookPhase');
   assert.throws(
     () => loadBlueprints(broken, 'broken.yaml'),
@@ -85,7 +85,7 @@ test('a schema error points at the offending node with line, column and path', (
   );
 });
 
-test('a missing required field is reported at its parent node', () => {
+void test('a missing required field is reported at its parent node', () => {
   const broken = HOOK_BLUEPRINT.replace('          db: {kind: Secret, name: mysql, namespace: "{{ .Namespace.Name }}"}', '          db: {kind: Secret, namespace: x}');
   assert.throws(
     () => loadBlueprints(broken, 'b.yaml'),
@@ -99,7 +99,7 @@ test('a missing required field is reported at its parent node', () => {
   );
 });
 
-test('a YAML syntax error carries its line and column', () => {
+void test('a YAML syntax error carries its line and column', () => {
   assert.throws(
     () => loadBlueprints('apiVersion: cr.kanister.io/v1alpha1\nkind: Blueprint\nmetadata: {name: x\n', 'syntax.yaml'),
     (error: unknown) => {
@@ -111,7 +111,7 @@ test('a YAML syntax error carries its line and column', () => {
   );
 });
 
-test('every conformance blueprint loads', { skip: !existsSync(CORPUS) && 'conformance corpus not present' }, () => {
+void test('every conformance blueprint loads', { skip: !existsSync(CORPUS) && 'conformance corpus not present' }, () => {
   const files = readdirSync(CORPUS).filter((name) => name.endsWith('.yaml'));
   assert.equal(files.length, 49);
   for (const file of files) {

@@ -98,7 +98,7 @@ function harness(behaviour: Record<string, (args: Record<string, unknown>, ctx: 
   };
 }
 
-test('phases run in order, outputs are visible to later phases, then the deferPhase, then output artifacts', async () => {
+void test('phases run in order, outputs are visible to later phases, then the deferPhase, then output artifacts', async () => {
   const h = harness();
   const result = await runBlueprintAction(h.options());
   assert.deepEqual(
@@ -114,7 +114,7 @@ test('phases run in order, outputs are visible to later phases, then the deferPh
   });
 });
 
-test('R6: a checkpoint is persisted after each phase completes', async () => {
+void test('R6: a checkpoint is persisted after each phase completes', async () => {
   const h = harness();
   await runBlueprintAction(h.options());
   assert.deepEqual(
@@ -124,7 +124,7 @@ test('R6: a checkpoint is persisted after each phase completes', async () => {
   assert.deepEqual(h.checkpoints.at(-1)?.deferPhaseOutput, { value: 'cleanup after shop' });
 });
 
-test('the deferPhase runs after a failure; the phase failure is reported, later phases do not run', async () => {
+void test('the deferPhase runs after a failure; the phase failure is reported, later phases do not run', async () => {
   const h = harness({
     two: async () => {
       throw new Error('pod exited 1');
@@ -143,7 +143,7 @@ test('the deferPhase runs after a failure; the phase failure is reported, later 
   );
 });
 
-test('a function that throws PermanentFunctionError gives a permanent PhaseFunctionError', async () => {
+void test('a function that throws PermanentFunctionError gives a permanent PhaseFunctionError', async () => {
   const h = harness({
     one: async () => {
       throw new PermanentFunctionError('namespace "x" not found');
@@ -152,7 +152,7 @@ test('a function that throws PermanentFunctionError gives a permanent PhaseFunct
   await assert.rejects(runBlueprintAction(h.options()), (error: unknown) => error instanceof PhaseFunctionError && error.permanent);
 });
 
-test('R5: a render error is a permanent PhaseRenderError naming phase and argument; the deferPhase still runs', async () => {
+void test('R5: a render error is a permanent PhaseRenderError naming phase and argument; the deferPhase still runs', async () => {
   const h = harness();
   const bp = blueprint(BLUEPRINT.replace('value: three', 'value: "{{ .Options.missing }}"'));
   await assert.rejects(runBlueprintAction(h.options({ blueprint: bp })), (error: unknown) => {
@@ -169,7 +169,7 @@ test('R5: a render error is a permanent PhaseRenderError naming phase and argume
   );
 });
 
-test('A3: an output artifact that reads a missing input artifact fails to render', async () => {
+void test('A3: an output artifact that reads a missing input artifact fails to render', async () => {
   const h = harness();
   const bp = blueprint(BLUEPRINT.replace('first: "{{ .Phases.one.Output.value }}"', 'first: "{{ .ArtifactsIn.preHookInfo.KeyValue.at }}"'));
   await assert.rejects(runBlueprintAction(h.options({ blueprint: bp })), (error: unknown) => {
@@ -180,7 +180,7 @@ test('A3: an output artifact that reads a missing input artifact fails to render
   });
 });
 
-test('R6: on resume completed phases are not run again and the in-flight phase gets its checkpoint', async () => {
+void test('R6: on resume completed phases are not run again and the in-flight phase gets its checkpoint', async () => {
   const h = harness();
   const resume: RunnerCheckpoint = {
     completedPhases: [{ name: 'one', output: { value: 'one from the first attempt' } }],
@@ -197,7 +197,7 @@ test('R6: on resume completed phases are not run again and the in-flight phase g
   assert.equal(result.outputArtifacts.info?.keyValue?.first, 'one from the first attempt');
 });
 
-test('R6: saveCheckpoint from a function is persisted with the completed phases', async () => {
+void test('R6: saveCheckpoint from a function is persisted with the completed phases', async () => {
   const h = harness({
     two: async (args, ctx) => {
       ctx.saveCheckpoint({ pod: 'p-1' });
@@ -208,7 +208,7 @@ test('R6: saveCheckpoint from a function is persisted with the completed phases'
   assert.deepEqual(h.checkpoints[1], { completedPhases: [{ name: 'one', output: { value: 'one in shop' } }], inFlight: { name: 'two', isDeferPhase: false, checkpoint: { pod: 'p-1' } } });
 });
 
-test('R6: resuming after a failed phase runs only the deferPhase, then reports the failure', async () => {
+void test('R6: resuming after a failed phase runs only the deferPhase, then reports the failure', async () => {
   const h = harness();
   const resume: RunnerCheckpoint = {
     completedPhases: [{ name: 'one', output: { value: 'v1' } }],
@@ -221,7 +221,7 @@ test('R6: resuming after a failed phase runs only the deferPhase, then reports t
   );
 });
 
-test('the abort signal stops the action: no further phases, no deferPhase', async () => {
+void test('the abort signal stops the action: no further phases, no deferPhase', async () => {
   const controller = new AbortController();
   const h = harness({
     two: async (_args, ctx) => {
@@ -240,7 +240,7 @@ test('the abort signal stops the action: no further phases, no deferPhase', asyn
   );
 });
 
-test('an already aborted signal runs nothing', async () => {
+void test('an already aborted signal runs nothing', async () => {
   const controller = new AbortController();
   controller.abort();
   const h = harness();
@@ -248,7 +248,7 @@ test('an already aborted signal runs nothing', async () => {
   assert.equal(h.calls.length, 0);
 });
 
-test('each phase gets a deterministic DNS-safe resource key', async () => {
+void test('each phase gets a deterministic DNS-safe resource key', async () => {
   const keys: string[] = [];
   const h = harness({
     one: async (args, ctx) => {

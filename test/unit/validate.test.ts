@@ -19,7 +19,7 @@ function errors(bp: Blueprint, options: ValidateOptions = {}): ValidationIssue[]
   return validateBlueprint(bp, options).filter((issue) => issue.severity === 'error');
 }
 
-test('unknown function: named with blueprint, action and phase', () => {
+void test('unknown function: named with blueprint, action and phase', () => {
   const [issue, ...rest] = errors(broken('unknown-function'));
   assert.equal(rest.length, 0);
   assert.deepEqual(
@@ -32,13 +32,13 @@ test('unknown function: named with blueprint, action and phase', () => {
   );
 });
 
-test('missing required argument: names the argument', () => {
+void test('missing required argument: names the argument', () => {
   const issues = errors(broken('missing-required-arg'));
   assert.equal(issues.length, 1);
   assert.equal(formatValidationIssue(issues[0] as ValidationIssue), 'bp-missing-arg/pre-export phase "hookPhase" arg "command": required argument missing for KubeTask');
 });
 
-test('unsupported argument: names the argument', () => {
+void test('unsupported argument: names the argument', () => {
   const issues = errors(broken('unsupported-arg'));
   assert.equal(issues.length, 1);
   assert.equal(issues[0]?.phase, 'execPhase');
@@ -46,7 +46,7 @@ test('unsupported argument: names the argument', () => {
   assert.match(formatValidationIssue(issues[0] as ValidationIssue), /^bp-unsupported-arg\/pre-export phase "execPhase" arg "image": argument not supported by KubeExec/);
 });
 
-test('duplicate phase name across actions: error when strict, warning when lenient', () => {
+void test('duplicate phase name across actions: error when strict, warning when lenient', () => {
   const bp = broken('duplicate-phase-name');
   const strict = errors(bp);
   assert.deepEqual(
@@ -61,7 +61,7 @@ test('duplicate phase name across actions: error when strict, warning when lenie
   assert.equal(validateBlueprint(bp, { lenient: true }).filter((issue) => issue.severity === 'warning').length, 2);
 });
 
-test('duplicate phase name within one action is an error even when lenient', () => {
+void test('duplicate phase name within one action is an error even when lenient', () => {
   const bp = broken('duplicate-phase-name');
   const action = bp.actions['pre-export'];
   assert.ok(action);
@@ -71,7 +71,7 @@ test('duplicate phase name within one action is an error even when lenient', () 
   assert.match(issues[0]?.message ?? '', /duplicate phase name "hookPhase" in action "pre-export"/);
 });
 
-test('template syntax error: blueprint, action, phase, argument and position', () => {
+void test('template syntax error: blueprint, action, phase, argument and position', () => {
   const issues = errors(broken('template-syntax-error'));
   assert.equal(issues.length, 1);
   const issue = issues[0] as ValidationIssue;
@@ -79,7 +79,7 @@ test('template syntax error: blueprint, action, phase, argument and position', (
   assert.match(formatValidationIssue(issue), /^hook-blueprint\/pre-export phase "hookPhase" arg "command\[2\]": template: .+ at 1:\d+$/);
 });
 
-test('.Profile in a hook is refused; the same blueprint is fine outside hooks', () => {
+void test('.Profile in a hook is refused; the same blueprint is fine outside hooks', () => {
   const bp = broken('profile-in-hook');
   const issues = errors(bp, { hook: true });
   assert.equal(issues.length, 1);
@@ -90,7 +90,7 @@ test('.Profile in a hook is refused; the same blueprint is fine outside hooks', 
   assert.equal(errors(bp).length, 0);
 });
 
-test('kando location in a hook is refused', () => {
+void test('kando location in a hook is refused', () => {
   const issues = errors(broken('kando-location-in-hook'), { hook: true });
   assert.equal(issues.length, 1);
   assert.equal(
@@ -99,7 +99,7 @@ test('kando location in a hook is refused', () => {
   );
 });
 
-test('a function that needs a location profile is refused in a hook', () => {
+void test('a function that needs a location profile is refused in a hook', () => {
   const bp = broken('profile-function-in-hook');
   const issues = errors(bp, { hook: true });
   assert.equal(issues.length, 1);
@@ -110,7 +110,7 @@ test('a function that needs a location profile is refused in a hook', () => {
   assert.equal(errors(bp).length, 0);
 });
 
-test('unknown template functions and top-level params are errors', () => {
+void test('unknown template functions and top-level params are errors', () => {
   const bp = broken('missing-required-arg');
   const phase = bp.actions['pre-export']?.phases[0];
   assert.ok(phase);
@@ -122,7 +122,7 @@ test('unknown template functions and top-level params are errors', () => {
   ]);
 });
 
-test('objects and outputArtifacts templates are checked and located', () => {
+void test('objects and outputArtifacts templates are checked and located', () => {
   const bp = broken('missing-required-arg');
   const action = bp.actions['pre-export'];
   assert.ok(action?.phases[0]);
@@ -135,7 +135,7 @@ test('objects and outputArtifacts templates are checked and located', () => {
   assert.equal(messages[1], 'bp-missing-arg/pre-export field "outputArtifacts.info.keyValue.at": template uses .Profile.Location.Bucket: execution hooks have no location profile');
 });
 
-test('only the requested actions are validated; an unknown action is an error', () => {
+void test('only the requested actions are validated; an unknown action is an error', () => {
   const bp = broken('duplicate-phase-name');
   assert.deepEqual(
     errors(bp, { lenient: true, actions: ['nope'] }).map(formatValidationIssue),
