@@ -26,7 +26,7 @@ const API_GROUP_OF_KIND: Readonly<Record<K10Kind, string>> = {
 
 /** K10's pseudo-label naming an application's namespace, on actions and in policy selectors. */
 export const APP_NAMESPACE_LABEL = 'k10.kasten.io/appNamespace';
-/** Label every namespace carries with its own name; expresses NotIn on K10's pseudo-label. */
+/** Label every namespace carries with its own name; stands in for K10's pseudo-label in label selectors. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 export interface PolicyRun {
@@ -263,7 +263,8 @@ function readRunAction(reader: DocumentReader, value: unknown): PendingRun | und
 
 /**
  * K10 selects applications by labels, with `k10.kasten.io/appNamespace` standing for the namespace name:
- * In on it becomes the namespace list, everything else stays a label selector on the namespaces.
+ * In on it alone becomes the namespace list; combined with other conditions, everything becomes one label
+ * selector on the namespaces.
  */
 function translateSelector(
   reader: DocumentReader,
@@ -304,14 +305,15 @@ function translateSelector(
     reader.issue(['spec', 'selector'], `the ${APP_NAMESPACE_LABEL} conditions select no namespace`);
     return undefined;
   }
+  if (namespaces !== undefined && !hasLabelSelector) return { namespaces };
+  // With further label conditions the namespace names join them as one label selector, so that "these
+  // namespaces AND these labels" cannot be read as "these namespaces OR these labels".
+  if (namespaces !== undefined) matchExpressions.unshift({ key: NAMESPACE_NAME_LABEL, operator: 'In', values: namespaces });
   return {
-    ...(namespaces !== undefined && { namespaces }),
-    ...((hasLabelSelector || namespaces === undefined) && {
-      labelSelector: {
-        ...(Object.keys(matchLabels).length > 0 && { matchLabels }),
-        ...(matchExpressions.length > 0 && { matchExpressions }),
-      },
-    }),
+    labelSelector: {
+      ...(Object.keys(matchLabels).length > 0 && { matchLabels }),
+      ...(matchExpressions.length > 0 && { matchExpressions }),
+    },
   };
 }
 

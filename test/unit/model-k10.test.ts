@@ -125,9 +125,14 @@ void test('N4: Policy with backup then export keeps the order, each action with 
   assert.equal(policy.name, 'mysql-backup');
   assert.equal(policy.k10Namespace, 'kasten-io');
   assert.equal(policy.concurrency, 10);
+  // Namespace names AND another label condition: one label selector, so the AND cannot be lost.
   assert.deepEqual(policy.selector, {
-    namespaces: ['mysql', 'mysql-eu'],
-    labelSelector: { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['scratch'] }] },
+    labelSelector: {
+      matchExpressions: [
+        { key: 'kubernetes.io/metadata.name', operator: 'In', values: ['mysql', 'mysql-eu'] },
+        { key: 'tier', operator: 'NotIn', values: ['scratch'] },
+      ],
+    },
   });
   const [backup, exported] = policy.actions;
   assert.equal(policy.actions.length, 2);
