@@ -7,13 +7,14 @@ import type { KanflowDeps } from './deps.js';
 
 export function createPolicyActivities(deps: KanflowDeps) {
   return {
-    /** Namespaces named by the policy plus those matching its label selector, sorted and de-duplicated. */
+    /** The namespaces a policy selects (listed and/or matching its labels), sorted. */
     async resolvePolicyNamespaces(policy: Policy): Promise<string[]> {
-      const names = new Set(policy.selector.namespaces ?? []);
-      if (policy.selector.labelSelector) {
-        for (const ns of await deps.cluster.listNamespaces(labelSelectorToString(policy.selector.labelSelector))) {
-          names.add(ns);
-        }
+      const { namespaces, labelSelector } = policy.selector;
+      // Kubernetes' meaning: a namespace must be listed (when names are given) AND match (when labels are).
+      let names = new Set(namespaces ?? []);
+      if (labelSelector) {
+        const matching = await deps.cluster.listNamespaces(labelSelectorToString(labelSelector));
+        names = namespaces ? new Set(matching.filter((ns) => names.has(ns))) : new Set(matching);
       }
       if (names.size === 0) {
         throw ApplicationFailure.create({

@@ -61,9 +61,13 @@ export async function actionWorkflow(input: ActionWorkflowInput): Promise<Action
     // S1: validate, resolve hooks (S3: these blueprints run for the whole action), take the lock (S4).
     ledger.start('setup');
     try {
-      hooks = await setup({ actionId, request });
+      hooks = await setup.executeWithOptions({ summary: 'setup: validate request, resolve hooks' }, [{ actionId, request }]);
       await longRunning.acquireNamespaceLock.executeWithOptions(
-        { summary: `lock namespace ${settings.subjectNamespace}`, startToCloseTimeout: settings.lockTimeoutMs + 60_000 },
+        {
+          summary: `lock namespace ${settings.subjectNamespace}`,
+          startToCloseTimeout: settings.lockTimeoutMs + 60_000,
+          heartbeatTimeout: settings.heartbeatTimeoutMs,
+        },
         [{ namespace: settings.subjectNamespace, holder: actionId, timeoutSeconds: settings.lockTimeoutSeconds }],
       );
       lockHeld = true;
@@ -90,6 +94,7 @@ export async function actionWorkflow(input: ActionWorkflowInput): Promise<Action
         {
           summary: `${request.kind} ${settings.subjectNamespace}`,
           startToCloseTimeout: settings.mainTimeoutMs,
+          heartbeatTimeout: settings.heartbeatTimeoutMs,
           retry: {
             maximumAttempts: settings.mainRetryLimit,
             initialInterval: settings.retryInitialIntervalMs,
@@ -210,6 +215,7 @@ async function runHook(
           summary: `${slot} ${hook.ref.blueprint}/${hook.ref.actionName}${attempt > 1 ? ` (attempt ${attempt})` : ''}`,
           // The activity enforces the hook timeout itself (R7); this only bounds a lost activity.
           startToCloseTimeout: settings.hookTimeoutMs + 60_000,
+          heartbeatTimeout: settings.heartbeatTimeoutMs,
         } satisfies ActivityOptions,
         [
           {

@@ -11,6 +11,7 @@ export interface ActionSettings {
   lockTimeoutSeconds: number;
   lockTimeoutMs: number;
   retryInitialIntervalMs: number;
+  heartbeatTimeoutMs: number;
   options: Record<string, string>;
 }
 
@@ -28,6 +29,7 @@ export function actionSettings(request: ActionRequest): ActionSettings {
     lockTimeoutSeconds,
     lockTimeoutMs: lockTimeoutSeconds * 1000,
     retryInitialIntervalMs: (request.retryInitialIntervalSeconds ?? 2) * 1000,
+    heartbeatTimeoutMs: (request.heartbeatTimeoutSeconds ?? 30) * 1000,
     options: request.options ?? {},
   };
 }
