@@ -43,7 +43,7 @@ export class LeaseNamespaceLockStore implements NamespaceLockStore {
     for (let round = 0; round < 10; round += 1) {
       const lease = await this.read(name);
       const decision = decideLease(lease ? (lease.spec?.holderIdentity ?? '') : undefined, holder, replaceHolder);
-      const now = new Date();
+      const now = microTime();
       try {
         switch (decision.action) {
           case 'already-held':
@@ -118,4 +118,14 @@ export class LeaseNamespaceLockStore implements NamespaceLockStore {
       throw new Error(`reading lease ${this.leaseNamespace}/${name}: ${describeApiError(error)}`);
     }
   }
+}
+
+/**
+ * Lease times are MicroTime: the API server insists on six fractional digits, while client-node serializes
+ * Dates with toISOString's three. A Date that prints itself with microseconds satisfies both.
+ */
+function microTime(): Date {
+  const time = new Date();
+  const iso = time.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+  return Object.assign(time, { toISOString: () => iso, toJSON: () => iso });
 }

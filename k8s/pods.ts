@@ -178,6 +178,9 @@ export async function followPodLog(
   splitter.on('finish', () => resolveDone());
   splitter.on('error', () => resolveDone());
   splitter.on('unpipe', () => setTimeout(() => resolveDone(), 50));
+  // client-node pipes the response body into our splitter without an error handler: aborting the request
+  // would then crash the process with an unhandled 'error' event. Handle it on the source here.
+  splitter.on('pipe', (source: NodeJS.ReadableStream) => source.on('error', () => resolveDone()));
   let controller: AbortController | undefined;
   const stop = (): void => {
     if (stopped) return;
