@@ -52,7 +52,7 @@ GOMOD
   done
   log "building kube-apiserver, kube-controller-manager, kube-scheduler v$K8S_VERSION (cold: ~20 min on 2 cores)"
   local t0=$SECONDS
-  (cd "$dir" && GOFLAGS=-mod=mod go build -trimpath -ldflags "$ldf" -o "$BIN/" \
+  (cd "$dir" && GOFLAGS="-mod=mod -buildvcs=false" go build -trimpath -ldflags "$ldf" -o "$BIN/" \
     k8s.io/kubernetes/cmd/kube-apiserver \
     k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler)
@@ -69,7 +69,7 @@ build_etcd() {
   fi
   log "building etcd v$ETCD_VERSION"
   local t0=$SECONDS
-  (cd "$dir" && GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$BIN/etcd" go.etcd.io/etcd/server/v3)
+  (cd "$dir" && GOFLAGS="-mod=mod -buildvcs=false" go build -trimpath -ldflags "-s -w" -o "$BIN/etcd" go.etcd.io/etcd/server/v3)
   log "etcd built in $((SECONDS - t0))s"
 }
 
@@ -87,14 +87,19 @@ build_hostlet() {
   mkdir -p "$BIN"
   log "building hostlet ($out)"
   local t0=$SECONDS
-  (cd "$REPO/k8s/hostlet" && GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$out.tmp" . && mv "$out.tmp" "$out")
+  (cd "$REPO/k8s/hostlet" && GOFLAGS="-mod=mod -buildvcs=false" go build -trimpath -ldflags "-s -w" -o "$out.tmp" . && mv "$out.tmp" "$out")
   log "hostlet built in $((SECONDS - t0))s"
 }
 
 cmd_build() {
+  mkdir -p "$CACHE"
+  # One build at a time per cache (parallel test runs, CI jobs).
+  exec 8>"$CACHE/.build.lock"
+  flock 8
   build_etcd
   build_k8s
   build_hostlet
+  flock -u 8
 }
 
 # ---- runtime -----------------------------------------------------------------
@@ -128,7 +133,8 @@ const n = Number(process.argv[1]); const servers = [];
 launch() { # name args...
   local name="$1"
   shift
-  setsid "$@" </dev/null >"$STATE/logs/$name.log" 2>&1 &
+  # fds 8/9 hold the build/state locks: daemons must not inherit them.
+  setsid "$@" </dev/null >"$STATE/logs/$name.log" 2>&1 8>&- 9>&- &
   echo $! >"$STATE/pids/$name.pid"
 }
 
@@ -167,6 +173,12 @@ make_pki() {
   printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:10.0.0.1\n' >"$d/ext.cnf"
   openssl x509 -req -in "$d/serving.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 3650 \
     -extfile "$d/ext.cnf" -out "$d/serving.crt" 2>/dev/null
+  # Client certificate the API server presents to the hostlet (kubelet client auth).
+  openssl req -newkey rsa:2048 -nodes -subj "/O=system:masters/CN=kube-apiserver-kubelet-client" \
+    -keyout "$d/kubelet-client.key" -out "$d/kubelet-client.csr" 2>/dev/null
+  printf 'extendedKeyUsage=clientAuth\n' >"$d/client-ext.cnf"
+  openssl x509 -req -in "$d/kubelet-client.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 3650 \
+    -extfile "$d/client-ext.cnf" -out "$d/kubelet-client.crt" 2>/dev/null
   openssl genrsa -out "$d/sa.key" 2048 2>/dev/null
   openssl rsa -in "$d/sa.key" -pubout -out "$d/sa.pub" 2>/dev/null
   head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$d/token"
@@ -213,7 +225,10 @@ cmd_start() {
   cmd_stop >/dev/null 2>&1 || true
   cmd_build
   local t0=$SECONDS
-  rm -rf "$STATE"
+  # Every start is a fresh, empty cluster (keep only the lock file).
+  find "$STATE" -mindepth 1 -maxdepth 1 ! -name .lock -exec rm -rf {} +
+  # If anything below fails, do not leave half a cluster running.
+  trap 'log "start failed; stopping what was started"; cmd_stop >/dev/null 2>&1 || true' EXIT
   mkdir -p "$STATE/pids" "$STATE/logs" "$STATE/etcd" "$STATE/hostlet"
   make_pki
   local ports
@@ -239,6 +254,7 @@ cmd_start() {
     --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
     --authorization-mode Node,RBAC --allow-privileged=true \
     --kubelet-preferred-address-types InternalIP,Hostname --kubelet-certificate-authority "$pki/ca.crt" \
+    --kubelet-client-certificate "$pki/kubelet-client.crt" --kubelet-client-key "$pki/kubelet-client.key" \
     --enable-priority-and-fairness=false --profiling=false --v=1
   wait_for "kube-apiserver /readyz" 90 api_ready || die "kube-apiserver not ready (see $STATE/logs/kube-apiserver.log)"
   write_kubeconfig "$api_port"
@@ -252,7 +268,8 @@ cmd_start() {
     --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false --profiling=false --v=1
   launch hostlet "$(hostlet_bin)" --kubeconfig "$KUBECONFIG_PATH" --pod-kubeconfig "$KUBECONFIG_PATH" \
     --node-name kanflow-local --port "$hostlet_port" \
-    --tls-cert-file "$pki/serving.crt" --tls-private-key-file "$pki/serving.key" --state-dir "$STATE/hostlet"
+    --tls-cert-file "$pki/serving.crt" --tls-private-key-file "$pki/serving.key" --state-dir "$STATE/hostlet" \
+    --client-ca-file "$pki/ca.crt"
 
   wait_for "node kanflow-local Ready and untainted" 90 node_ready || die "node not ready (see $STATE/logs/hostlet.log)"
   wait_for "ServiceAccount default/default" 60 kc -n default get serviceaccount default || die "no default ServiceAccount"
@@ -261,24 +278,37 @@ cmd_start() {
   wait_for "Blueprint CRD established" 30 kc wait --for condition=Established --timeout=5s crd/blueprints.cr.kanister.io
   local c
   for c in $COMPONENTS; do alive "$c" || die "$c exited (see $STATE/logs/$c.log)"; done
+  trap - EXIT
   log "cluster up in $((SECONDS - t0))s; kubeconfig: $KUBECONFIG_PATH"
   cat "$KUBECONFIG_PATH"
 }
 
-cmd_stop() {
-  local c pid order="hostlet kube-scheduler kube-controller-manager kube-apiserver etcd"
-  for c in $order; do
+stop_pids() { # component names: TERM them together, KILL after 5s
+  local c pid pids=()
+  for c in "$@"; do
     pid="$(pid_of "$c")"
-    [[ -n "$pid" ]] || continue
-    if kill -0 "$pid" 2>/dev/null; then
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
       kill -TERM "$pid" 2>/dev/null || true
-      local i
-      for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null || true
-      log "stopped $c ($pid)"
+      pids+=("$pid")
+      log "stopping $c ($pid)"
     fi
     rm -f "$STATE/pids/$c.pid"
   done
+  local i alive_any
+  for i in $(seq 1 50); do
+    alive_any=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive_any=1; done
+    ((alive_any)) || return 0
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+}
+
+cmd_stop() {
+  # The hostlet first: it kills the pods' processes while the API is still up.
+  stop_pids hostlet
+  stop_pids kube-scheduler kube-controller-manager kube-apiserver
+  stop_pids etcd
 }
 
 cmd_status() {
@@ -295,10 +325,16 @@ cmd_status() {
   return $rc
 }
 
+lock_state() { # serialize start/stop of one state dir
+  mkdir -p "$STATE"
+  exec 9>"$STATE/.lock"
+  flock 9
+}
+
 case "${1:-}" in
   build) cmd_build ;;
-  start) cmd_start ;;
-  stop) cmd_stop ;;
+  start) lock_state && cmd_start ;;
+  stop) lock_state && cmd_stop ;;
   status) cmd_status ;;
   kubeconfig) echo "$KUBECONFIG_PATH" ;;
   env) echo "export KUBECONFIG=$KUBECONFIG_PATH" ;;

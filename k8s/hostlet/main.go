@@ -9,6 +9,8 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -52,6 +54,7 @@ var (
 	tlsCert       = flag.String("tls-cert-file", "", "serving certificate")
 	tlsKey        = flag.String("tls-private-key-file", "", "serving key")
 	stateDir      = flag.String("state-dir", "", "directory for container logs and pod dirs")
+	clientCA      = flag.String("client-ca-file", "", "if set, clients (the API server) must present a certificate signed by this CA")
 )
 
 // container is one run of one container of a pod.
@@ -129,6 +132,18 @@ func main() {
 	mux.HandleFunc("/containerLogs/", h.serveLogs)
 	mux.HandleFunc("/exec/", h.serveExec)
 	srv := &http.Server{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(*port)), Handler: mux}
+	if *clientCA != "" {
+		pem, err := os.ReadFile(*clientCA)
+		if err != nil {
+			fatal(err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			fatal(fmt.Errorf("no certificate in %s", *clientCA))
+		}
+		// Like the kubelet's x509 authentication: only the API server may run commands here.
+		srv.TLSConfig = &tls.Config{ClientCAs: pool, ClientAuth: tls.RequireAndVerifyClientCert, MinVersion: tls.VersionTLS12}
+	}
 	go func() {
 		<-ctx.Done()
 		h.killAll()
