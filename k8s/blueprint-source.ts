@@ -25,7 +25,7 @@ export class ClusterBlueprintSource implements BlueprintSource {
       object = (await this.clients.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as Record<string, unknown>;
     } catch (error) {
       if (isNotFound(error)) return undefined;
-      throw new Error(`reading Blueprint ${namespace}/${name}: ${describeApiError(error)}`);
+      throw new Error(`reading Blueprint ${namespace}/${name}: ${describeApiError(error)}`, { cause: error });
     }
     // Server-populated metadata and a status are not part of the Blueprint's definition.
     const { status: _status, ...definition } = object;

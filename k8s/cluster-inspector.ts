@@ -13,7 +13,7 @@ export class KubeClusterInspector implements ClusterInspector {
       return namespace.status?.phase !== 'Terminating';
     } catch (error) {
       if (isNotFound(error)) return false;
-      throw new Error(`reading namespace ${name}: ${describeApiError(error)}`);
+      throw new Error(`reading namespace ${name}: ${describeApiError(error)}`, { cause: error });
     }
   }
 
@@ -25,7 +25,7 @@ export class KubeClusterInspector implements ClusterInspector {
       try {
         page = await this.clients.core.listNamespace({ labelSelector: labelSelector || undefined, limit: 500, _continue });
       } catch (error) {
-        throw new Error(`listing namespaces${labelSelector ? ` matching ${JSON.stringify(labelSelector)}` : ''}: ${describeApiError(error)}`);
+        throw new Error(`listing namespaces${labelSelector ? ` matching ${JSON.stringify(labelSelector)}` : ''}: ${describeApiError(error)}`, { cause: error });
       }
       for (const namespace of page.items) if (namespace.metadata?.name) names.push(namespace.metadata.name);
       _continue = page.metadata?._continue || undefined;

@@ -81,7 +81,7 @@ export class KubeHookRunner implements HookRunner {
           configMaps[key] = { metadata: { ...configMap.metadata, name: ref.name, namespace: ref.namespace }, data: configMap.data, binaryData: configMap.binaryData };
         }
       } catch (error) {
-        throw new Error(`fetching phase object ${key} (${ref.kind} ${ref.namespace}/${ref.name}): ${describeApiError(error)}`);
+        throw new Error(`fetching phase object ${key} (${ref.kind} ${ref.namespace}/${ref.name}): ${describeApiError(error)}`, { cause: error });
       }
     }
     return { secrets, configMaps };

@@ -79,7 +79,7 @@ export class LeaseNamespaceLockStore implements NamespaceLockStore {
         }
       } catch (error) {
         if (isConflict(error) || isNotFound(error)) continue;
-        throw new Error(`namespace lock for ${namespace} (lease ${this.leaseNamespace}/${name}): ${describeApiError(error)}`);
+        throw new Error(`namespace lock for ${namespace} (lease ${this.leaseNamespace}/${name}): ${describeApiError(error)}`, { cause: error });
       }
     }
     throw new Error(`namespace lock for ${namespace} (lease ${this.leaseNamespace}/${name}): too much contention`);
@@ -100,7 +100,7 @@ export class LeaseNamespaceLockStore implements NamespaceLockStore {
       } catch (error) {
         if (isNotFound(error)) return;
         if (isConflict(error)) continue;
-        throw new Error(`releasing namespace lock for ${namespace} (lease ${this.leaseNamespace}/${name}): ${describeApiError(error)}`);
+        throw new Error(`releasing namespace lock for ${namespace} (lease ${this.leaseNamespace}/${name}): ${describeApiError(error)}`, { cause: error });
       }
     }
   }
@@ -115,7 +115,7 @@ export class LeaseNamespaceLockStore implements NamespaceLockStore {
       return await this.clients.coordination.readNamespacedLease({ namespace: this.leaseNamespace, name });
     } catch (error) {
       if (isNotFound(error)) return undefined;
-      throw new Error(`reading lease ${this.leaseNamespace}/${name}: ${describeApiError(error)}`);
+      throw new Error(`reading lease ${this.leaseNamespace}/${name}: ${describeApiError(error)}`, { cause: error });
     }
   }
 }

@@ -28,7 +28,7 @@ export async function readPod(clients: KubeClients, namespace: string, name: str
     return await clients.core.readNamespacedPod({ namespace, name });
   } catch (error) {
     if (isNotFound(error)) return undefined;
-    throw new Error(`reading pod ${namespace}/${name}: ${describeApiError(error)}`);
+    throw new Error(`reading pod ${namespace}/${name}: ${describeApiError(error)}`, { cause: error });
   }
 }
 
@@ -42,7 +42,7 @@ export async function createOrAdoptPod(clients: KubeClients, pod: V1Pod): Promis
   try {
     return { pod: await clients.core.createNamespacedPod({ namespace, body: pod }), created: true };
   } catch (error) {
-    if (!isConflict(error)) throw new Error(`creating pod ${namespace}/${name}: ${describeApiError(error)}`);
+    if (!isConflict(error)) throw new Error(`creating pod ${namespace}/${name}: ${describeApiError(error)}`, { cause: error });
   }
   const existing = await readPod(clients, namespace, name);
   if (!existing) throw new Error(`pod ${namespace}/${name} conflicted on create but is gone now; retry`);
@@ -207,7 +207,7 @@ export async function readPodLog(clients: KubeClients, namespace: string, pod: s
     if (isNotFound(error) || isConflict(error)) return undefined;
     const code = (error as { code?: number }).code;
     if (code === 400) return undefined; // container not started / already removed
-    throw new Error(`reading log of pod ${namespace}/${pod} container ${container}: ${describeApiError(error)}`);
+    throw new Error(`reading log of pod ${namespace}/${pod} container ${container}: ${describeApiError(error)}`, { cause: error });
   }
 }
 
@@ -247,6 +247,6 @@ async function deletePod(clients: KubeClients, namespace: string, name: string, 
     return true;
   } catch (error) {
     if (isNotFound(error)) return false;
-    throw new Error(`deleting pod ${namespace}/${name}: ${describeApiError(error)}`);
+    throw new Error(`deleting pod ${namespace}/${name}: ${describeApiError(error)}`, { cause: error });
   }
 }

@@ -56,7 +56,7 @@ async function readRaw(clients: KubeClients, path: string, what: string): Promis
     return await clients.objects.getRaw(path);
   } catch (error) {
     if (isNotFound(error)) throw new SubjectError(`hook subject ${what} not found`);
-    throw new Error(`reading hook subject ${what}: ${describeApiError(error)}`);
+    throw new Error(`reading hook subject ${what}: ${describeApiError(error)}`, { cause: error });
   }
 }
 

@@ -53,7 +53,7 @@ export function createKubeOps(clients: KubeClients): KanisterFunction {
           await clients.objects.create(body);
           ctx.log(`created ${target}`);
         } catch (error) {
-          if (!(retrying && isConflict(error))) throw new Error(`${where}: creating ${target}: ${describeApiError(error)}`);
+          if (!(retrying && isConflict(error))) throw new Error(`${where}: creating ${target}: ${describeApiError(error)}`, { cause: error });
           ctx.log(`${target} was created by an earlier attempt`);
         }
         return referenceOutput(object.apiVersion, discovered.name, object.kind, object.metadata.name, body.metadata.namespace ?? '');
@@ -78,7 +78,7 @@ export function createKubeOps(clients: KubeClients): KanisterFunction {
           ctx.log(`deleted ${resource} ${objectNamespace}/${name}`);
         } catch (error) {
           // Already gone is what delete wants: idempotent across retries.
-          if (!isNotFound(error)) throw new Error(`${where}: deleting ${resource} ${objectNamespace}/${name}: ${describeApiError(error)}`);
+          if (!isNotFound(error)) throw new Error(`${where}: deleting ${resource} ${objectNamespace}/${name}: ${describeApiError(error)}`, { cause: error });
         }
         return referenceOutput(groupVersion, resource, discovered.kind, name, discovered.namespaced ? objectNamespace : '');
       }

@@ -56,7 +56,7 @@ export function createScaleWorkload(clients: KubeClients, subject?: WorkloadSubj
             : await clients.apps.readNamespacedStatefulSet({ namespace, name });
         } catch (error) {
           if (isNotFound(error)) return undefined;
-          throw new Error(`${where}: ${describeApiError(error)}`);
+          throw new Error(`${where}: ${describeApiError(error)}`, { cause: error });
         }
       };
       const current = await read();
@@ -73,7 +73,7 @@ export function createScaleWorkload(clients: KubeClients, subject?: WorkloadSubj
         if (kind === 'deployment') await clients.apps.patchNamespacedDeploymentScale({ namespace, name, body }, options);
         else await clients.apps.patchNamespacedStatefulSetScale({ namespace, name, body }, options);
       } catch (error) {
-        throw new Error(`${where}: scaling to ${replicas}: ${describeApiError(error)}`);
+        throw new Error(`${where}: scaling to ${replicas}: ${describeApiError(error)}`, { cause: error });
       }
       if (waitForReady) {
         const resource = kind === 'deployment' ? 'deployments' : 'statefulsets';

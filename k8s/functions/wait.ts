@@ -124,7 +124,7 @@ function createWaitFunction(name: 'Wait' | 'WaitV2', clients: KubeClients, param
                 return await clients.objects.getRaw(objectPath(condition.ref.groupVersion, condition.ref.resource, condition.ref.name, condition.ref.namespace));
               } catch (error) {
                 if (isNotFound(error)) return undefined;
-                throw new Error(`${where}: reading ${condition.ref.resource} ${condition.ref.name}: ${describeApiError(error)}`);
+                throw new Error(`${where}: reading ${condition.ref.resource} ${condition.ref.name}: ${describeApiError(error)}`, { cause: error });
               }
             },
             check: (object) => {

@@ -67,7 +67,7 @@ export async function captureNamespace(clients: KubeClients, namespace: string, 
     try {
       list = await clients.objects.getRaw(collectionPath(groupVersion, resource, namespace));
     } catch (error) {
-      throw new Error(`backup of namespace ${namespace}: listing ${resource}: ${describeApiError(error)}`);
+      throw new Error(`backup of namespace ${namespace}: listing ${resource}: ${describeApiError(error)}`, { cause: error });
     }
     options.heartbeat();
     const items = (list.items ?? [])

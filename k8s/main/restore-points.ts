@@ -57,7 +57,7 @@ export function decodeBundle(bytes: Buffer, where: string): RestorePointBundle {
   try {
     parsed = JSON.parse(gunzipSync(bytes).toString('utf8')) as RestorePointBundle;
   } catch (error) {
-    throw new Error(`${where}: not a kanflow restore point bundle (${(error as Error).message})`);
+    throw new Error(`${where}: not a kanflow restore point bundle (${(error as Error).message})`, { cause: error });
   }
   if (parsed.version !== 1 || !Array.isArray(parsed.objects)) throw new Error(`${where}: unsupported bundle version ${String(parsed.version)}`);
   return parsed;
@@ -121,7 +121,7 @@ async function createOrKeep(clients: KubeClients, body: V1ConfigMap): Promise<vo
     await clients.core.createNamespacedConfigMap({ namespace, body });
   } catch (error) {
     if (isConflict(error)) return;
-    throw new Error(`writing restore point ConfigMap ${namespace}/${body.metadata!.name}: ${describeApiError(error)}`);
+    throw new Error(`writing restore point ConfigMap ${namespace}/${body.metadata!.name}: ${describeApiError(error)}`, { cause: error });
   }
 }
 
@@ -130,7 +130,7 @@ async function readRestorePointConfigMap(clients: KubeClients, k10Namespace: str
     return await clients.core.readNamespacedConfigMap({ namespace: k10Namespace, name: configMapNameOf(name) });
   } catch (error) {
     if (isNotFound(error)) return undefined;
-    throw new Error(`reading restore point ${name} (ConfigMap ${k10Namespace}/${configMapNameOf(name)}): ${describeApiError(error)}`);
+    throw new Error(`reading restore point ${name} (ConfigMap ${k10Namespace}/${configMapNameOf(name)}): ${describeApiError(error)}`, { cause: error });
   }
 }
 
@@ -148,7 +148,7 @@ export async function listRestorePoints(clients: KubeClients, k10Namespace: stri
   try {
     list = await clients.core.listNamespacedConfigMap({ namespace: k10Namespace, labelSelector });
   } catch (error) {
-    throw new Error(`listing restore points in ${k10Namespace}: ${describeApiError(error)}`);
+    throw new Error(`listing restore points in ${k10Namespace}: ${describeApiError(error)}`, { cause: error });
   }
   return list.items.map(infoOf).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.name.localeCompare(b.name));
 }

@@ -59,7 +59,7 @@ export async function restoreNamespace(clients: KubeClients, bundle: RestorePoin
       options.log(`created ${label}`);
       continue;
     } catch (error) {
-      if (!isConflict(error)) throw new Error(`restore into ${targetNamespace}: creating ${label}: ${describeApiError(error)}`);
+      if (!isConflict(error)) throw new Error(`restore into ${targetNamespace}: creating ${label}: ${describeApiError(error)}`, { cause: error });
     }
     const existing = await clients.objects.getRaw(path);
     if (isSubset(stripServerFields(object), existing)) {
@@ -80,7 +80,7 @@ export async function restoreNamespace(clients: KubeClients, bundle: RestorePoin
       summary.replaced.push(label);
       options.log(`replaced ${label}`);
     } catch (error) {
-      throw new Error(`restore into ${targetNamespace}: replacing ${label}: ${describeApiError(error)}`);
+      throw new Error(`restore into ${targetNamespace}: replacing ${label}: ${describeApiError(error)}`, { cause: error });
     }
   }
   return summary;
@@ -91,11 +91,11 @@ async function ensureNamespace(clients: KubeClients, name: string): Promise<void
     await clients.core.readNamespace({ name });
     return;
   } catch (error) {
-    if (!isNotFound(error)) throw new Error(`restore: reading namespace ${name}: ${describeApiError(error)}`);
+    if (!isNotFound(error)) throw new Error(`restore: reading namespace ${name}: ${describeApiError(error)}`, { cause: error });
   }
   try {
     await clients.core.createNamespace({ body: { metadata: { name } } });
   } catch (error) {
-    if (!isConflict(error)) throw new Error(`restore: creating namespace ${name}: ${describeApiError(error)}`);
+    if (!isConflict(error)) throw new Error(`restore: creating namespace ${name}: ${describeApiError(error)}`, { cause: error });
   }
 }
