@@ -1,7 +1,7 @@
 // Template parameters that satisfy everything an action's templates read, without a cluster: the
 // render command shows placeholders (`<output of phase "X" key "Y">`), conformance uses fake values.
 // References come from the templates' field paths; the subject kind from which workload param they use.
-import type { BlueprintAction } from './blueprint.js';
+import type { Blueprint, BlueprintAction } from './blueprint.js';
 import { FUNCTION_SPECS } from './functions/specs.js';
 import type { PhaseOutput } from './functions/types.js';
 import { buildTemplateParams, phaseParams } from './params.js';
@@ -43,6 +43,8 @@ export interface PlaceholderSubject {
 
 export interface PlaceholderOptions {
   readonly namespace: string;
+  /** The action's blueprint, to infer the subject kind from sibling actions. */
+  readonly blueprint?: Blueprint;
   /** Overrides the subject inferred from the templates. */
   readonly subject?: PlaceholderSubject;
   readonly options?: Readonly<Record<string, string>>;
@@ -52,15 +54,24 @@ export interface PlaceholderOptions {
   readonly profile?: ProfileInput;
 }
 
-/** The workload kind an action's templates expect, from the workload params they read. */
-export function inferSubjectKind(action: BlueprintAction): SubjectInput['kind'] {
-  const counts = new Map<string, number>();
-  for (const path of actionFieldPaths(action)) {
-    const top = path[0];
-    if (top === 'StatefulSet' || top === 'Deployment' || top === 'DeploymentConfig' || top === 'PVC') counts.set(top, (counts.get(top) ?? 0) + 1);
-  }
-  const best = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
-  return (best?.[0] as SubjectInput['kind'] | undefined) ?? 'Namespace';
+const SUBJECT_KINDS = ['StatefulSet', 'Deployment', 'DeploymentConfig', 'PVC', 'Namespace'] as const;
+
+/**
+ * The subject kind an action expects: from the workload params its templates read, else its declared
+ * `kind`, else what the blueprint's other actions read (a backup that only reads `.Object` of the
+ * Deployment its restore scales), else a namespace.
+ */
+export function inferSubjectKind(action: BlueprintAction, blueprint?: Blueprint): SubjectInput['kind'] {
+  const fromPaths = (actions: readonly BlueprintAction[]): SubjectInput['kind'] | undefined => {
+    const counts = new Map<SubjectInput['kind'], number>();
+    for (const path of actions.flatMap(actionFieldPaths)) {
+      const top = SUBJECT_KINDS.find((kind) => kind === path[0]);
+      if (top) counts.set(top, (counts.get(top) ?? 0) + 1);
+    }
+    return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  };
+  const declared = SUBJECT_KINDS.find((kind) => kind.toLowerCase() === action.kind?.toLowerCase());
+  return fromPaths([action]) ?? declared ?? (blueprint ? fromPaths(Object.values(blueprint.actions)) : undefined) ?? 'Namespace';
 }
 
 /** True when the action's templates read `.Profile` or one of its functions needs a profile. */
@@ -86,7 +97,7 @@ export function actionFieldPaths(action: BlueprintAction): string[][] {
 export function buildPlaceholderParams(action: BlueprintAction, opts: PlaceholderOptions): TemplateParams {
   const paths = actionFieldPaths(action);
   const { values } = opts;
-  const subject = opts.subject ?? defaultSubject(inferSubjectKind(action), opts.namespace);
+  const subject = opts.subject ?? defaultSubject(inferSubjectKind(action, opts.blueprint), opts.namespace);
 
   const options: Record<string, string> = {};
   const artifactsIn: Record<string, { keyValue: Record<string, string>; kopiaSnapshot?: string }> = {};
@@ -120,6 +131,7 @@ export function buildPlaceholderParams(action: BlueprintAction, opts: Placeholde
       if (b === 'Data' && c !== undefined) configMap.data[c] = values.objectData('ConfigMap', a, c);
     } else if (top === 'Object' && path.length > 1) fillObjectPath(object, path.slice(1), values);
   }
+  for (const use of objectIndexUses(action)) fillObjectIndexUse(object, use, values);
 
   const input: TemplateParamsInput = {
     subject: toSubjectInput(subject),
@@ -213,13 +225,13 @@ function defaultObject(subject: PlaceholderSubject): Record<string, unknown> {
   };
 }
 
-function fillObjectPath(object: Record<string, unknown>, path: readonly string[], values: PlaceholderValues): void {
+function fillObjectPath(object: Record<string, unknown>, path: readonly string[], values: PlaceholderValues, prefix: readonly string[] = []): void {
   let current: Record<string, unknown> = object;
   path.forEach((segment, index) => {
     const isLeaf = index === path.length - 1;
     const existing = current[segment];
     if (isLeaf) {
-      if (existing === undefined) current[segment] = values.objectField(path);
+      if (existing === undefined) current[segment] = values.objectField([...prefix, ...path]);
       return;
     }
     if (typeof existing !== 'object' || existing === null || Array.isArray(existing)) {
@@ -228,4 +240,53 @@ function fillObjectPath(object: Record<string, unknown>, path: readonly string[]
     }
     current = current[segment] as Record<string, unknown>;
   });
+}
+
+/** `index .Object.a.b "key"` or `(index .Object.a.b 0).c.d`: the field paths alone cannot tell maps and lists apart. */
+interface ObjectIndexUse {
+  readonly base: readonly string[];
+  readonly key: string | number;
+  readonly chain: readonly string[];
+}
+
+const INDEX_BY_KEY = /index\s+\.Object((?:\.[A-Za-z_]\w*)+)\s+"([^"]*)"/g;
+const INDEX_BY_POSITION = /\(\s*index\s+\.Object((?:\.[A-Za-z_]\w*)+)\s+(\d+)\s*\)((?:\.[A-Za-z_]\w*)*)/g;
+
+function objectIndexUses(action: BlueprintAction): ObjectIndexUse[] {
+  const uses: ObjectIndexUse[] = [];
+  const split = (dotted: string): string[] => dotted.split('.').filter(Boolean);
+  for (const site of templateSites(action)) {
+    if (site.kind === 'condition' || !isTemplated(site.source)) continue;
+    for (const match of site.source.matchAll(INDEX_BY_KEY)) uses.push({ base: split(match[1] ?? ''), key: match[2] ?? '', chain: [] });
+    for (const match of site.source.matchAll(INDEX_BY_POSITION)) {
+      uses.push({ base: split(match[1] ?? ''), key: Number(match[2]), chain: split(match[3] ?? '') });
+    }
+  }
+  return uses;
+}
+
+function fillObjectIndexUse(object: Record<string, unknown>, use: ObjectIndexUse, values: PlaceholderValues): void {
+  let parent: Record<string, unknown> = object;
+  for (const segment of use.base.slice(0, -1)) {
+    const next = parent[segment];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) parent[segment] = {};
+    parent = parent[segment] as Record<string, unknown>;
+  }
+  const last = use.base.at(-1);
+  if (last === undefined) return;
+  const container = parent[last];
+  if (typeof use.key === 'string') {
+    if (typeof container !== 'object' || container === null || Array.isArray(container)) parent[last] = {};
+    const map = parent[last] as Record<string, unknown>;
+    map[use.key] ??= values.objectField([...use.base, use.key]);
+    return;
+  }
+  if (!Array.isArray(container)) parent[last] = [];
+  const list = parent[last] as unknown[];
+  while (list.length <= use.key) list.push({});
+  if (use.chain.length === 0) return;
+  const element = list[use.key];
+  if (typeof element === 'object' && element !== null && !Array.isArray(element)) {
+    fillObjectPath(element as Record<string, unknown>, use.chain, values, [...use.base, String(use.key)]);
+  }
 }

@@ -95,8 +95,10 @@ function checkFunctionAndArgs(
 ): void {
   const spec = FUNCTION_SPECS.get(phase.func);
   if (!spec) {
-    const sameButCase = [...FUNCTION_SPECS.keys()].find((name) => name.toLowerCase() === phase.func.toLowerCase());
-    const hint = sameButCase ? ` (did you mean "${sameButCase}"? names are case-sensitive)` : '';
+    const suggestion = closestFunctionName(phase.func);
+    const hint = suggestion
+      ? ` (did you mean "${suggestion}"?${suggestion.toLowerCase() === phase.func.toLowerCase() ? ' names are case-sensitive' : ''})`
+      : '';
     report({ severity: 'error', phase: phaseLabel, message: `function "${phase.func}" is not a Kanister function${hint}` });
     return;
   }
@@ -202,9 +204,32 @@ function checkPhaseReference(
   }
 }
 
+/** A registered function name within edit distance 2 (case-insensitive), for "did you mean". */
+function closestFunctionName(name: string): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of FUNCTION_SPECS.keys()) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance <= 2 && (!best || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
 function templateErrorMessage(error: unknown): string {
   if (error instanceof TemplateSyntaxError) {
-    const text = error.message.replace(/^template:\s*/, '');
+    // The engine prefixes Go's `template: config:<line>:<col>:`; we show the position once, at the end.
+    const text = error.message.replace(/^template:\s*/, '').replace(/^config:\d+(:\d+)?:\s*/, '');
     const at = `${error.line}:${error.column}`;
     return `template: ${text.endsWith(at) ? text : `${text} at ${at}`}`;
   }

@@ -73,6 +73,7 @@ async function checkFile(file: string): Promise<FileReport> {
 function renderAction(file: string, bp: Blueprint, actionName: string, action: BlueprintAction, report: FileReport): void {
   const params = buildPlaceholderParams(action, {
     namespace: 'app-ns',
+    blueprint: bp,
     time: FIXED_TIME,
     values: CONFORMANCE_VALUES,
     ...(actionNeedsProfile(action) ? { profile: SAMPLE_PROFILE } : {}),

@@ -33,6 +33,7 @@ export async function renderCommand(opts: RenderCommandOptions, out: (line: stri
   }
   const params = buildPlaceholderParams(action, {
     namespace: opts.namespace,
+    blueprint: bp,
     options: opts.options,
     time: new Date(),
     values: RENDER_PLACEHOLDERS,

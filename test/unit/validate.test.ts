@@ -28,7 +28,7 @@ void test('unknown function: named with blueprint, action and phase', () => {
   );
   assert.equal(
     formatValidationIssue(issue as ValidationIssue),
-    'bp-unknown-function/pre-export phase "hookPhase": function "KubeTasks" is not a Kanister function (did you mean "KubeTask"? names are case-sensitive)',
+    'bp-unknown-function/pre-export phase "hookPhase": function "KubeTasks" is not a Kanister function (did you mean "KubeTask"?)',
   );
 });
 
@@ -116,10 +116,9 @@ void test('unknown template functions and top-level params are errors', () => {
   assert.ok(phase);
   phase.args.command = ['sh', '-c', '{{ .Namespace.Name | toYaml }}', '{{ .Nope.Name }}'];
   const messages = errors(bp).map(formatValidationIssue);
-  assert.deepEqual(messages, [
-    'bp-missing-arg/pre-export phase "hookPhase" arg "command[2]": template: function "toYaml" not defined (Helm only; Kanister uses sprig v2.22)',
-    'bp-missing-arg/pre-export phase "hookPhase" arg "command[3]": template: unknown parameter ".Nope"',
-  ]);
+  assert.equal(messages.length, 2);
+  assert.match(messages[0] ?? '', /^bp-missing-arg\/pre-export phase "hookPhase" arg "command\[2\]": template: function "toYaml" not defined.* at 1:22$/);
+  assert.equal(messages[1], 'bp-missing-arg/pre-export phase "hookPhase" arg "command[3]": template: unknown parameter ".Nope"');
 });
 
 void test('objects and outputArtifacts templates are checked and located', () => {
