@@ -164,13 +164,16 @@ function checkTemplateSite(
   if (site.kind === 'condition') return;
 
   const paths = fieldPaths(site.source);
+  // One report per string, naming the most specific `.Profile` path (`$p := .Profile` adds a shorter one).
+  const profilePath = paths.filter((path) => path[0] === 'Profile').sort((a, b) => b.length - a.length)[0];
+  if (profilePath && options.hook) {
+    report({ severity: 'error', ...where, message: `template uses .${profilePath.join('.')}: execution hooks have no location profile` });
+  }
   for (const path of paths) {
     const [top, name, member] = path;
     if (top === undefined) continue;
     if (!TEMPLATE_PARAM_NAMES.has(top)) {
       report({ severity: 'error', ...where, message: `template: unknown parameter ".${top}"` });
-    } else if (top === 'Profile' && options.hook) {
-      report({ severity: 'error', ...where, message: `template uses .${path.join('.')}: execution hooks have no location profile` });
     } else if (top === 'Phases' && name !== undefined && member === 'Output') {
       checkPhaseReference(site, action, name, path, where, report);
     } else if (top === 'ArtifactsIn' && name !== undefined && action.inputArtifactNames && !action.inputArtifactNames.includes(name)) {

@@ -141,3 +141,13 @@ void test('only the requested actions are validated; an unknown action is an err
     ['bp-duplicate-phase/nope: action "nope" not found in blueprint'],
   );
 });
+
+void test('S2: any use of .Profile in a hook is reported once per string, with the most specific path', () => {
+  const bp = broken('profile-in-hook');
+  const phase = bp.actions['pre-export']?.phases[0];
+  assert.ok(phase);
+  phase.args.command = ['sh', '-c', "{{ $p := .Profile }}{{ $p.Location.Region }} '{{ toJson .Profile }}'"];
+  const issues = errors(bp, { hook: true });
+  assert.equal(issues.length, 1);
+  assert.match(issues[0]?.message ?? '', /^template uses \.Profile\.Location\.Region: /);
+});
