@@ -5,17 +5,40 @@ import Handlebars from 'handlebars';
 import type { ArgNode, CommandNode, ParsedTemplate, PipeNode, Position, TemplateNode } from './ast.js';
 import { TemplateSyntaxError } from './errors.js';
 import { templateFunctions } from './functions.js';
-import { functionHelper, internalHelpers, type NodeInfo } from './runtime.js';
+import { functionHelper, internalHelpers, type NodeInfo, type RenderState } from './runtime.js';
 
 type Expression = hbs.AST.Expression;
 type Statement = hbs.AST.Statement;
 
 const NO_STRIP: hbs.AST.StripFlags = { open: false, close: false };
 
+/** Runs the program with Go's dot as context and the render state as Handlebars `@data`. */
+export type ProgramRunner = (dot: unknown, state: RenderState) => string;
+
 /** A compiled program plus the node table its helpers read. */
 export interface CompiledProgram {
-  readonly template: Handlebars.TemplateDelegate;
+  readonly run: ProgramRunner;
   readonly nodes: readonly NodeInfo[];
+}
+
+interface TemplateInternals {
+  _setup(options: object): void;
+  _child(program: string, data?: unknown): (context: unknown, options: { data: RenderState }) => string;
+}
+
+/**
+ * Calling a Handlebars template re-wraps every helper and rebuilds its prototype-access tables on
+ * each call. Our helpers never change, so set the container up once and run its main program
+ * directly; fall back to the public call if the runtime lacks these (stable since 4.0) internals.
+ */
+function runner(template: Handlebars.TemplateDelegate): ProgramRunner {
+  const internals = template as unknown as Partial<TemplateInternals>;
+  if (typeof internals._setup === 'function' && typeof internals._child === 'function') {
+    internals._setup({});
+    const main = internals._child('main');
+    return (dot, state) => main(dot, { data: state });
+  }
+  return (dot, state) => template(dot, { data: state });
 }
 
 function location(pos: Position | undefined): hbs.AST.SourceLocation {
@@ -231,5 +254,5 @@ export function compileProgram(parsed: ParsedTemplate): CompiledProgram {
   const spec = env.precompile(ast, options) as unknown as string;
   // Same as Handlebars.compile, but eager: `compile` would defer code generation to the first render.
   const template = env.template(new Function(`return ${spec}`)() as TemplateSpecification);
-  return { template, nodes: builder.nodes };
+  return { run: runner(template), nodes: builder.nodes };
 }

@@ -259,10 +259,12 @@ export function parseTime(layout: string, value: string): GoTime {
     throw new LayoutMismatch(`parsing time "${value}" as "${layout}": cannot parse`);
   };
   const num = (min: number, max: number): number => {
-    const m = new RegExp(`^\\d{${min},${max}}`).exec(rest);
-    if (!m) fail();
-    rest = rest.slice(m![0].length);
-    return Number(m![0]);
+    let n = 0;
+    while (n < max && n < rest.length && rest.charCodeAt(n) >= 48 && rest.charCodeAt(n) <= 57) n++;
+    if (n < min) fail();
+    const value = Number(rest.slice(0, n));
+    rest = rest.slice(n);
+    return value;
   };
   const name = (names: string[], short: boolean): number => {
     for (let k = 0; k < names.length; k++) {

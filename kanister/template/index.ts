@@ -37,7 +37,7 @@ class HandlebarsTemplate implements CompiledTemplate {
   render(data: unknown): string {
     const state: RenderState = { root: data, ctl: 0, nodes: this.program.nodes };
     try {
-      return this.program.template(data, { data: state });
+      return this.program.run(data, state);
     } catch (e) {
       if (e instanceof TemplateRenderError) throw e;
       throw renderError(e, 'template', undefined);

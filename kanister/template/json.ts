@@ -60,7 +60,7 @@ function encode(v: unknown, indent: string, depth: number): string {
     case 'number':
       if (!Number.isFinite(v)) throw new GoExecError(`json: unsupported value: ${v}`);
       // JavaScript's shortest representation switches to exponent form at the same bounds as Go.
-      return String(v).replace(/e([+-])(\d)$/, 'e$1$2');
+      return String(v);
     case 'function':
       throw new GoExecError('json: unsupported type: func()');
     default:
@@ -71,25 +71,23 @@ function encode(v: unknown, indent: string, depth: number): string {
   const nl = indent ? `\n${indent.repeat(depth + 1)}` : '';
   const close = indent ? `\n${indent.repeat(depth)}` : '';
   const sep = indent ? ': ' : ':';
+  let out = '';
   if (Array.isArray(v)) {
-    if (v.length === 0) return '[]';
-    return `[${v.map((e) => nl + encode(e, indent, depth + 1)).join(',')}${close}]`;
+    for (let i = 0; i < v.length; i++) out += (i > 0 ? ',' : '') + nl + encode(v[i], indent, depth + 1);
+    return out === '' ? '[]' : `[${out}${close}]`;
   }
   const obj = v as GoRecord;
   const info = structInfo(obj);
-  const members: string[] = [];
-  if (info) {
-    for (const field of Object.keys(obj)) {
-      const name = info.jsonNames?.[field] ?? field;
-      if (name === '-') continue;
-      if (info.omitEmpty?.includes(field) && isEmptyValue(obj[field])) continue;
-      members.push(nl + jsonString(name) + sep + encode(obj[field], indent, depth + 1));
+  const keys = info ? Object.keys(obj) : sortedKeys(obj);
+  for (const key of keys) {
+    let name = key;
+    if (info) {
+      name = info.jsonNames?.[key] ?? key;
+      if (name === '-' || (info.omitEmpty?.includes(key) && isEmptyValue(obj[key]))) continue;
     }
-  } else {
-    for (const key of sortedKeys(obj)) members.push(nl + jsonString(key) + sep + encode(obj[key], indent, depth + 1));
+    out += (out === '' ? '' : ',') + nl + jsonString(name) + sep + encode(obj[key], indent, depth + 1);
   }
-  if (members.length === 0) return '{}';
-  return `{${members.join(',')}${close}}`;
+  return out === '' ? '{}' : `{${out}${close}}`;
 }
 
 /** json.Marshal; throws GoExecError for unsupported values. */
