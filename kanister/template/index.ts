@@ -12,9 +12,18 @@ export { setTemplateEnvironment, type TemplateEnvironment } from './environment.
 export { GoTime } from './gotime.js';
 export { asGoStruct, goMapZero, goStruct, withMapZero, type GoStructInfo } from './values.js';
 
+export interface RenderOptions {
+  /**
+   * `error` (default, as Kanister renders blueprints): a missing map key reached with dots fails.
+   * `zero` (Go's missingkey=zero/default, as Wait conditions and kubectl's go-template printer run):
+   * it yields the map's zero value, and fields of nil data yield nil.
+   */
+  readonly missingKey?: 'error' | 'zero';
+}
+
 export interface CompiledTemplate {
   /** Renders with `data` as dot and `$`; throws TemplateRenderError. */
-  render(data: unknown): string;
+  render(data: unknown, options?: RenderOptions): string;
 }
 
 const MAX_CACHED_TEMPLATES = 10_000;
@@ -34,8 +43,8 @@ class HandlebarsTemplate implements CompiledTemplate {
     this.program = compileProgram(parsed);
   }
 
-  render(data: unknown): string {
-    const state: RenderState = { root: data, ctl: 0, nodes: this.program.nodes };
+  render(data: unknown, options?: RenderOptions): string {
+    const state: RenderState = { root: data, ctl: 0, lenient: options?.missingKey === 'zero', nodes: this.program.nodes };
     try {
       return this.program.run(data, state);
     } catch (e) {
@@ -60,9 +69,9 @@ export function compileTemplate(source: string): CompiledTemplate {
   return compiled;
 }
 
-/** compileTemplate(source).render(data) */
-export function renderTemplate(source: string, data: unknown): string {
-  return compileTemplate(source).render(data);
+/** compileTemplate(source).render(data, options) */
+export function renderTemplate(source: string, data: unknown, options?: RenderOptions): string {
+  return compileTemplate(source).render(data, options);
 }
 
 /** Clears the compile cache (for benchmarks). */

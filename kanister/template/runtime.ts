@@ -9,7 +9,7 @@ import { GoExecError, MissingKeyError, TemplateRenderError } from './errors.js';
 import { printAction } from './format.js';
 import { templateFunctions } from './functions.js';
 import { GoTime } from './gotime.js';
-import { goTypeName, isGoMap, sortedKeys, structInfo, truth, type GoRecord } from './values.js';
+import { goTypeName, isGoMap, mapZeroValue, sortedKeys, structInfo, truth, type GoRecord } from './values.js';
 
 /** Per-node facts the helpers need, referenced by number from the Handlebars program. */
 export type NodeInfo =
@@ -22,6 +22,8 @@ export interface RenderState {
   root: unknown;
   /** Loop control pending in the innermost range: 0 none, 1 break, 2 continue. */
   ctl: number;
+  /** Go's missingkey=zero/default instead of missingkey=error: missing keys and fields of nil data yield nil. */
+  readonly lenient: boolean;
   readonly nodes: readonly NodeInfo[];
   [slot: string]: unknown;
 }
@@ -45,8 +47,9 @@ export function renderError(e: unknown, context: string, pos: { line: number; co
 
 // ---- field access ----
 
-function fieldStep(receiver: unknown, name: string, pathSoFar: string): unknown {
+function fieldStep(receiver: unknown, name: string, pathSoFar: string, lenient: boolean): unknown {
   if (receiver === null || receiver === undefined) {
+    if (lenient) return null;
     throw new GoExecError(`nil pointer evaluating ${pathSoFar || '.'}.${name} (${pathSoFar || 'the value'} is nil)`);
   }
   if (typeof receiver === 'object' && !Array.isArray(receiver) && !(receiver instanceof Uint8Array) && !(receiver instanceof GoTime)) {
@@ -54,17 +57,19 @@ function fieldStep(receiver: unknown, name: string, pathSoFar: string): unknown 
     if (Object.prototype.hasOwnProperty.call(obj, name)) return obj[name] ?? null;
     const info = structInfo(obj);
     if (info) throw new GoExecError(`can't evaluate field ${name} in type ${info.typeName ?? 'struct'}`);
+    if (lenient) return mapZeroValue(obj);
     throw new MissingKeyError(name);
   }
-  throw new GoExecError(`can't evaluate field ${name} in type ${goTypeName(receiver)}`);
+  const methods = receiver instanceof GoTime ? ' (method calls are not supported by kanflow)' : '';
+  throw new GoExecError(`can't evaluate field ${name} in type ${goTypeName(receiver)}${methods}`);
 }
 
 /** Evaluates `.A.B.C` on a receiver with Go's rules (maps: missing key is an error; nil: error). */
-export function fieldChain(receiver: unknown, names: readonly string[], prefix: string): unknown {
+export function fieldChain(receiver: unknown, names: readonly string[], prefix: string, lenient: boolean): unknown {
   let v = receiver;
   let path = prefix;
   for (const name of names) {
-    v = fieldStep(v, name, path);
+    v = fieldStep(v, name, path, lenient);
     path += `.${name}`;
   }
   return v;
@@ -105,11 +110,11 @@ export function functionHelper(name: string, f: GoFunction): (...args: unknown[]
 function evalArg(node: ArgNode, dot: unknown, state: RenderState): unknown {
   switch (node.kind) {
     case 'field':
-      return fieldChain(dot, node.names, '');
+      return fieldChain(dot, node.names, '', state.lenient);
     case 'variable':
-      return fieldChain(state[node.variable.slot], node.names, node.variable.name);
+      return fieldChain(state[node.variable.slot], node.names, node.variable.name, state.lenient);
     case 'chain':
-      return fieldChain(evalArg(node.node, dot, state), node.names, node.node.text);
+      return fieldChain(evalArg(node.node, dot, state), node.names, node.node.text, state.lenient);
     case 'identifier':
       return evalCall(node.name, [], undefined, false, dot, state);
     case 'dot':
@@ -192,7 +197,7 @@ export const internalHelpers: Readonly<Record<string, (...args: never[]) => unkn
   __field(receiver: unknown, id: number, options: Options): unknown {
     const info = options.data.nodes[id] as NodeInfo & { kind: 'field' };
     try {
-      return fieldChain(receiver, info.names, '');
+      return fieldChain(receiver, info.names, '', options.data.lenient);
     } catch (e) {
       throw nodeError(e, info);
     }

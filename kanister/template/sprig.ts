@@ -150,8 +150,8 @@ function addNanos(t: GoTime, ns: number): GoTime {
 
 // ---- strings ----
 
-/** strings.Title: upper-cases the first letter of each word. */
-const title = (s: string): string => s.replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_, sep: string, c: string) => sep + c.toUpperCase());
+/** strings.Title: upper-cases each rune that follows a separator (ASCII other than [A-Za-z0-9_], or a space). */
+const title = (s: string): string => s.replace(/(?<=^|[\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]|\s)./gsu, (c) => c.toUpperCase());
 const untitle = (s: string): string => s.replace(/(^|\s)(\S)/g, (_, sep: string, c: string) => sep + c.toLowerCase());
 
 function goReplace(src: string, old: string, replacement: string): string {

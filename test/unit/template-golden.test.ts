@@ -358,6 +358,12 @@ test('sprig coverage beyond the corpus', () => {
   assert.match(renderTemplate('{{ randAlphaNum 12 }}', {}), /^[A-Za-z0-9]{12}$/);
   assert.match(renderTemplate('{{ uuidv4 }}', {}), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 });
+test('missingKey zero (Go missingkey=zero/default) for Wait conditions', () => {
+  assert.equal(renderTemplate('{{ .status.phase }}|{{ .Options.x }}', { status: {}, Options: withMapZero({}, '') }, { missingKey: 'zero' }), '<no value>|');
+  assert.equal(renderTemplate('{{ if eq "true" "true" }}true{{ end }}', null, { missingKey: 'zero' }), 'true');
+  assert.equal(renderTemplate('{{ range .status.conditions }}x{{ end }}done', {}, { missingKey: 'zero' }), 'done');
+});
+test('title follows strings.Title word separators', () => renders('{{ title "don\'t stop_me now-1x" }}', {}, "Don'T Stop_me Now-1x"));
 test('unsupported constructs fail with a clear message and position', () => {
   failsToParse('x\n{{ define "t" }}{{ end }}', /^template: config:2:4: \{\{define\}\} is not supported by kanflow/, 2);
   failsToParse('{{ template "t" }}', /\{\{template\}\} is not supported by kanflow/);
