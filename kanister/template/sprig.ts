@@ -150,8 +150,19 @@ function addNanos(t: GoTime, ns: number): GoTime {
 
 // ---- strings ----
 
-/** strings.Title: upper-cases each rune that follows a separator (ASCII other than [A-Za-z0-9_], or a space). */
-const title = (s: string): string => s.replace(/(?<=^|[\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]|\s)./gsu, (c) => c.toUpperCase());
+/** strings.Title's separators: ASCII other than [A-Za-z0-9_], and white space. */
+const isTitleSeparator = (c: string): boolean => (c.charCodeAt(0) < 0x80 ? !/[A-Za-z0-9_]/.test(c) : /\s/u.test(c));
+
+/** strings.Title: upper-cases each rune that follows a separator. */
+function title(s: string): string {
+  let out = '';
+  let prev = ' ';
+  for (const c of s) {
+    out += isTitleSeparator(prev) ? c.toUpperCase() : c;
+    prev = c;
+  }
+  return out;
+}
 const untitle = (s: string): string => s.replace(/(^|\s)(\S)/g, (_, sep: string, c: string) => sep + c.toLowerCase());
 
 function goReplace(src: string, old: string, replacement: string): string {
