@@ -259,6 +259,11 @@ const goReplacement = (repl: string): string =>
 
 // ---- lists and dicts ----
 
+/** Stores a map entry as data even for keys such as `__proto__`. */
+function setEntry(map: GoRecord, key: string, value: unknown): void {
+  Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function deepCopy(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(deepCopy);
   if (v instanceof Uint8Array) return v.slice();
@@ -681,11 +686,11 @@ export const sprigFunctions: Readonly<Record<string, GoFunction>> = {
   // dicts
   dict: fn((...args) => {
     const out: GoRecord = {};
-    for (let k = 0; k < args.length; k += 2) out[strval(args[k])] = k + 1 < args.length ? args[k + 1] : '';
+    for (let k = 0; k < args.length; k += 2) setEntry(out, strval(args[k]), k + 1 < args.length ? args[k + 1] : '');
     return out;
   }, 0, Infinity),
   set: fn((d, key, value) => {
-    dictArg(d, 'set')[s(key, 'set')] = value;
+    setEntry(dictArg(d, 'set'), s(key, 'set'), value);
     return d;
   }, 3),
   unset: fn((d, key) => {
