@@ -55,7 +55,8 @@ export interface HookRunContext {
   signal: AbortSignal;
   /** Progress saved by an earlier attempt that crashed (rule R6). */
   checkpoint?: RunnerCheckpoint;
-  saveCheckpoint(checkpoint: RunnerCheckpoint): void;
+  /** Resolves once the checkpoint is durable: a crash after that never repeats what it records. */
+  saveCheckpoint(checkpoint: RunnerCheckpoint): Promise<void>;
   heartbeat(): void;
   log(line: string): void;
 }
@@ -96,6 +97,18 @@ export interface MainActionHandlers {
   run(input: MainActionInput, ctx: MainActionContext): Promise<MainActionResult>;
 }
 
+/**
+ * Durable hook checkpoints (rule R6), keyed by action, step and business attempt. Heartbeat details also
+ * carry them, but heartbeats are throttled: a checkpoint must be durable before the step it records is
+ * forgotten elsewhere (a finished pod deleted), so it is written here synchronously.
+ */
+export interface HookCheckpointStore {
+  load(key: string): Promise<RunnerCheckpoint | undefined>;
+  save(key: string, checkpoint: RunnerCheckpoint): Promise<void>;
+  /** Called when the hook attempt has ended; a no-op when nothing was saved. */
+  remove(key: string): Promise<void>;
+}
+
 /** One lock per subject namespace (rule S4). Holders are action workflow IDs. */
 export interface NamespaceLockStore {
   /**
@@ -119,4 +132,5 @@ export interface KanflowDeps {
   main: MainActionHandlers;
   locks: NamespaceLockStore;
   liveness: ActionLiveness;
+  checkpoints: HookCheckpointStore;
 }

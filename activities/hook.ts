@@ -15,12 +15,20 @@ interface HookHeartbeat {
 /** Minimum gap between heartbeats that carry no new checkpoint. */
 const HEARTBEAT_EVERY_MS = 1000;
 
+/** The checkpoint key of one business attempt of one hook step: a crash retry of it shares the key. */
+export function hookCheckpointKey(input: Pick<HookRunInput, 'actionId' | 'slot' | 'attempt'>): string {
+  return `${input.actionId}/${input.slot}/${input.attempt}`;
+}
+
 export function createHookActivity(deps: KanflowDeps) {
   return async function runHook(input: HookRunInput): Promise<HookRunResult> {
     const ctx = Context.current();
-    // R6: a crash retry of this same activity resumes from the heartbeated checkpoint.
-    const previous = ctx.info.heartbeatDetails as HookHeartbeat | undefined;
-    let checkpoint = previous?.attempt === input.attempt ? previous.checkpoint : undefined;
+    const key = hookCheckpointKey(input);
+    // R6: a crash retry of this same activity resumes from the checkpoint the crashed attempt saved.
+    const heartbeated = ctx.info.heartbeatDetails as HookHeartbeat | undefined;
+    let checkpoint =
+      (heartbeated?.attempt === input.attempt ? heartbeated.checkpoint : undefined) ??
+      (ctx.info.attempt > 1 ? await deps.checkpoints.load(key) : undefined);
     const where = `${input.slot} ${input.ref.blueprint}/${input.ref.actionName}`;
 
     const timeout = new AbortController();
@@ -40,18 +48,23 @@ export function createHookActivity(deps: KanflowDeps) {
 
     try {
       if (checkpoint) log.info('resuming hook after a worker crash', { hook: where, checkpoint });
-      return await deps.hooks.run(input, {
+      const result = await deps.hooks.run(input, {
         signal,
         checkpoint,
-        saveCheckpoint: (next) => {
+        saveCheckpoint: async (next) => {
           checkpoint = next;
           beat(true);
+          await deps.checkpoints.save(key, next);
         },
         heartbeat: () => beat(false),
         log: (line) => log.info(line, { hook: where }),
       });
+      await deps.checkpoints.remove(key);
+      return result;
     } catch (err) {
-      if (ctx.cancellationSignal.aborted) throw err; // C1: reported as cancelled, not as a hook failure
+      // C1: reported as cancelled (the signal's reason is Temporal's CancelledFailure), not as a hook failure.
+      if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? err;
+      await deps.checkpoints.remove(key).catch(() => {}); // the attempt has ended; a retry starts afresh
       if (timeout.signal.aborted) {
         const minutes = Math.round((input.deadlineMs - ctx.info.scheduledTimestampMs) / 60_000);
         throw ApplicationFailure.create({

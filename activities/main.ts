@@ -18,7 +18,7 @@ export function createMainActivity(deps: KanflowDeps) {
       });
       return { ...result, attempt: ctx.info.attempt };
     } catch (err) {
-      if (ctx.cancellationSignal.aborted) throw err;
+      if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? err; // reported as cancelled
       throw classifyMainError(err, what, ctx.info.attempt);
     } finally {
       clearInterval(keepAlive);

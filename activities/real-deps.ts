@@ -1,5 +1,6 @@
 // Wires the real implementations of the activities' dependencies: Kubernetes for blueprints, subject
 // checks, hooks, main actions and namespace locks; Temporal for the liveness of lock holders.
+import { ConfigMapCheckpointStore } from '../k8s/hook-checkpoints.js';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { ClusterBlueprintSource, FileBlueprintSource } from '../k8s/blueprint-source.js';
@@ -51,5 +52,6 @@ export function createRealDeps(options: RealDepsOptions): KanflowDeps {
     main: new KubeMainActionHandlers(clients, options.k10Namespace),
     locks: new LeaseNamespaceLockStore(clients, options.k10Namespace),
     liveness: new TemporalActionLiveness(options.temporalClient),
+    checkpoints: new ConfigMapCheckpointStore(clients, options.k10Namespace),
   };
 }

@@ -165,8 +165,15 @@ export function buildTemplateParams(input: TemplateParamsInput): TemplateParams 
     DeploymentConfig: subject.kind === 'DeploymentConfig' ? workload : null,
     Deployment: subject.kind === 'Deployment' ? workload : null,
     PVC: subject.kind === 'PVC' ? asGoStruct({ Name: subject.name, Namespace: subject.namespace }, { typeName: '*param.PVCParams' }) : null,
-    // For a namespace subject Kanister sets both fields to the namespace's name.
-    Namespace: subject.kind === 'Namespace' ? asGoStruct({ Name: subject.name, Namespace: subject.name }, { typeName: '*param.NamespaceParams' }) : null,
+    // For a namespace subject Kanister sets both fields to the namespace's name. Beyond Kanister: for a
+    // workload or PVC subject it is the subject's namespace, so `{{ .Namespace.Name }}` always works in hooks
+    // (the product definition promises it; rule N2).
+    Namespace:
+      subject.kind === 'Namespace'
+        ? asGoStruct({ Name: subject.name, Namespace: subject.name }, { typeName: '*param.NamespaceParams' })
+        : subject.namespace !== undefined
+          ? asGoStruct({ Name: subject.namespace, Namespace: subject.namespace }, { typeName: '*param.NamespaceParams' })
+          : null,
     ArtifactsIn: withMapZero(mapValues(input.artifactsIn ?? {}, artifactParams), artifactParams({})),
     ConfigMaps: withMapZero(mapValues(input.configMaps ?? {}, configMapParams), null),
     Secrets: withMapZero(mapValues(input.secrets ?? {}, secretParams), null),

@@ -52,7 +52,7 @@ export interface RunBlueprintActionOptions {
   readonly fetchObjects?: (objects: Readonly<Record<string, ObjectReference>>, signal: AbortSignal) => Promise<FetchedPhaseObjects>;
   readonly resume?: RunnerCheckpoint;
   /** Persist progress (heartbeat details): after each phase, and whenever a function saves a checkpoint. */
-  readonly onCheckpoint?: (checkpoint: RunnerCheckpoint) => void;
+  readonly onCheckpoint?: (checkpoint: RunnerCheckpoint) => void | Promise<void>;
 }
 
 export interface BlueprintActionResult {
@@ -154,9 +154,9 @@ export async function runBlueprintAction(opts: RunBlueprintActionOptions): Promi
   for (const phase of allPhases) renderedObjects.set(phase, renderObjects(phase, params, { ...place, phase: phase.name }));
 
   let checkpoint: RunnerCheckpoint = opts.resume ?? { completedPhases: [] };
-  const persist = (next: RunnerCheckpoint): void => {
+  const persist = async (next: RunnerCheckpoint): Promise<void> => {
     checkpoint = next;
-    opts.onCheckpoint?.(next);
+    await opts.onCheckpoint?.(next);
   };
   const completed = new Map(checkpoint.completedPhases.map((p) => [p.name, p.output]));
   const runner = new PhaseRunner(opts, place, params, renderedObjects);
@@ -174,12 +174,12 @@ export async function runBlueprintAction(opts: RunBlueprintActionOptions): Promi
     if (failure) break;
     try {
       const output = await runner.run(phase, false, checkpoint, persist);
-      persist({ completedPhases: [...checkpoint.completedPhases, { name: phase.name, output }] });
+      await persist({ completedPhases: [...checkpoint.completedPhases, { name: phase.name, output }] });
     } catch (error) {
       const typed = toActionError(error, { ...place, phase: phase.name }, signal);
       if (typed instanceof BlueprintActionAbortedError) throw typed;
       failure = typed;
-      persist({ ...checkpoint, inFlight: undefined, failedPhase: { name: phase.name, message: typed.detail, permanent: typed.permanent } });
+      await persist({ ...checkpoint, inFlight: undefined, failedPhase: { name: phase.name, message: typed.detail, permanent: typed.permanent } });
     }
   }
 
@@ -192,7 +192,7 @@ export async function runBlueprintAction(opts: RunBlueprintActionOptions): Promi
         params.DeferPhase = phaseParams({}, output);
       } else {
         output = await runner.run(deferPhase, true, checkpoint, persist);
-        persist({ ...checkpoint, inFlight: undefined, deferPhaseOutput: output });
+        await persist({ ...checkpoint, inFlight: undefined, deferPhaseOutput: output });
       }
       deferPhaseResult = { name: deferPhase.name, output };
     } catch (error) {
@@ -251,9 +251,9 @@ class PhaseRunner {
       resourceKey: resourceKey(opts.resourceKeyPrefix, isDeferPhase ? `defer-${phase.name}` : phase.name),
       defaultNamespace: opts.defaultNamespace,
       ...(resumed ? { checkpoint: resumed } : {}),
-      saveCheckpoint: (functionCheckpoint) => {
+      saveCheckpoint: async (functionCheckpoint) => {
         current = { ...current, inFlight: { name: phase.name, isDeferPhase, checkpoint: functionCheckpoint } };
-        persist(current);
+        await persist(current);
       },
       heartbeat: opts.heartbeat,
       log: opts.log,

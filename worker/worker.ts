@@ -28,7 +28,7 @@ export async function createKanflowWorker(options: KanflowWorkerOptions): Promis
     taskQueue: options.taskQueue,
     ...workflowSource(),
     activities,
-    identity: options.identity,
+    ...(options.identity !== undefined && { identity: options.identity }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 100,
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions ?? 40,
     // Cancellation reaches an activity only with a heartbeat response: keep that lag to ~2 s (rule C1).

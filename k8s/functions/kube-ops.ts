@@ -48,7 +48,7 @@ export function createKubeOps(clients: KubeClients): KanisterFunction {
         const target = `${object.kind} ${body.metadata.namespace ? `${body.metadata.namespace}/` : ''}${object.metadata.name}`;
         // A crash retry finds the object the first attempt created: that is success, not a conflict (R6).
         const retrying = ctx.checkpoint?.creating === true;
-        ctx.saveCheckpoint({ creating: true });
+        await ctx.saveCheckpoint({ creating: true });
         try {
           await clients.objects.create(body);
           ctx.log(`created ${target}`);

@@ -71,7 +71,7 @@ export async function runPodTask(request: PodTaskRequest): Promise<PhaseOutput> 
   const namespace = checkpoint?.namespace ?? request.pod.metadata!.namespace!;
   const podName = checkpoint?.podName ?? request.pod.metadata!.name!;
   const where = `${functionName} (phase ${JSON.stringify(ctx.phaseName)}): pod ${namespace}/${podName}`;
-  const save = (state: PodTaskState, extra: Partial<PodTaskCheckpoint> = {}): void =>
+  const save = (state: PodTaskState, extra: Partial<PodTaskCheckpoint> = {}): Promise<void> =>
     ctx.saveCheckpoint({ podName, namespace, state, ...extra } satisfies PodTaskCheckpoint);
   const cleanup = (): Promise<void> => deletePodAndWait(clients, namespace, podName, { heartbeat: () => ctx.heartbeat() });
 
@@ -95,13 +95,13 @@ export async function runPodTask(request: PodTaskRequest): Promise<PhaseOutput> 
     } else {
       const { pod, created } = await createOrAdoptPod(clients, { ...request.pod, metadata: { ...request.pod.metadata, name: podName, namespace } });
       existing = pod;
-      save('created');
+      await save('created');
       if (!created) ctx.log(`${where}: adopted the pod an earlier attempt created`);
     }
 
     const heartbeat = (): void => ctx.heartbeat();
     await waitForPodStarted(clients, namespace, podName, { signal: ctx.signal, heartbeat, timeoutMs: POD_START_TIMEOUT_MS });
-    save('started');
+    await save('started');
 
     const streamed: string[] = [];
     const follower = await followPodLog(
@@ -150,7 +150,7 @@ export async function runPodTask(request: PodTaskRequest): Promise<PhaseOutput> 
         (exitCode !== undefined ? ` with exit code ${exitCode}` : '') +
         (finished.status?.message ? `: ${finished.status.message}` : '') +
         (tail.length > 0 ? `\nlast ${tail.length} log lines:\n${tail.join('\n')}` : '');
-      save('failed', { error: message });
+      await save('failed', { error: message });
       throw new PodTaskFailedError(message);
     }
     let output: PhaseOutput;
@@ -158,10 +158,10 @@ export async function runPodTask(request: PodTaskRequest): Promise<PhaseOutput> 
       output = parsePhaseOutput(logText);
     } catch (error) {
       const message = `${where}: ${(error as Error).message}`;
-      save('failed', { error: message });
+      await save('failed', { error: message });
       throw new PodTaskFailedError(message);
     }
-    save('succeeded', { output });
+    await save('succeeded', { output }); // durable before the pod (the other record) is deleted
     return output;
   } finally {
     await cleanup();

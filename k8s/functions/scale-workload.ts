@@ -65,7 +65,7 @@ export function createScaleWorkload(clients: KubeClients, subject?: WorkloadSubj
       // A crash retry must report the count from before the first attempt scaled it (R6).
       const saved = ctx.checkpoint?.originalReplicaCount;
       const originalReplicaCount = typeof saved === 'number' ? saved : (current.spec?.replicas ?? 1);
-      ctx.saveCheckpoint({ originalReplicaCount });
+      await ctx.saveCheckpoint({ originalReplicaCount });
 
       const body = { spec: { replicas } };
       const options = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);

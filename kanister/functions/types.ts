@@ -31,8 +31,11 @@ export interface FunctionContext {
   readonly defaultNamespace: string;
   /** The checkpoint saved by an earlier, crashed attempt of this same phase, if any. */
   readonly checkpoint?: FunctionCheckpoint;
-  /** Persist progress durably (heartbeat details) before doing something that must not be repeated. */
-  saveCheckpoint(checkpoint: FunctionCheckpoint): void;
+  /**
+   * Persists progress; resolves once it is durable. Await it before doing something that must not be
+   * repeated after a crash (deleting a finished pod, for example).
+   */
+  saveCheckpoint(checkpoint: FunctionCheckpoint): Promise<void>;
   /** Progress signal for long waits; cheap, may be called often. */
   heartbeat(): void;
   /** One line of function output (pod logs, exec output) for the user. */

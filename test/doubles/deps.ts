@@ -1,6 +1,7 @@
 // Test doubles for the deps activities use: in memory, recording every call, scripted per hook action.
 // The activities themselves are the real ones, so retries, heartbeats and checkpoints are exercised for real.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type {
   ActionLiveness,
   Artifact,
@@ -9,6 +10,7 @@ import type {
   HookRunContext,
   HookRunInput,
   HookRunner,
+  HookCheckpointStore,
   HookRunResult,
   KanflowDeps,
   MainActionContext,
@@ -18,6 +20,7 @@ import type {
   NamespaceLockStore,
 } from '../../activities/deps.js';
 import type { Blueprint } from '../../kanister/blueprint.js';
+import type { RunnerCheckpoint } from '../../kanister/runner.js';
 
 /** A Blueprint whose actions each run one KubeTask: valid for hook use. */
 export function hookBlueprint(name: string, actions: string[], command = 'echo hook'): Blueprint {
@@ -168,6 +171,27 @@ export class MemoryLocks implements NamespaceLockStore {
   }
 }
 
+/** Checkpoints in memory, or in a folder when they must survive a killed worker process (crash test). */
+export class TestCheckpoints implements HookCheckpointStore {
+  private readonly memory = new Map<string, RunnerCheckpoint>();
+  constructor(private readonly dir?: string) {}
+  private file(key: string): string {
+    return path.join(this.dir!, `${key.replace(/[^a-zA-Z0-9.-]/g, '_')}.checkpoint.json`);
+  }
+  async load(key: string): Promise<RunnerCheckpoint | undefined> {
+    if (!this.dir) return this.memory.get(key);
+    return existsSync(this.file(key)) ? (JSON.parse(readFileSync(this.file(key), 'utf8')) as RunnerCheckpoint) : undefined;
+  }
+  async save(key: string, checkpoint: RunnerCheckpoint): Promise<void> {
+    if (this.dir) writeFileSync(this.file(key), JSON.stringify(checkpoint));
+    else this.memory.set(key, checkpoint);
+  }
+  async remove(key: string): Promise<void> {
+    if (this.dir) rmSync(this.file(key), { force: true });
+    else this.memory.delete(key);
+  }
+}
+
 export class FakeLiveness implements ActionLiveness {
   readonly dead = new Set<string>();
   async isRunning(actionId: string): Promise<boolean> {
@@ -182,11 +206,14 @@ export interface Doubles extends KanflowDeps {
   main: ScriptedMain;
   locks: MemoryLocks;
   liveness: FakeLiveness;
+  checkpoints: TestCheckpoints;
   /** Steps in the order they ran: 'preHook', 'main', 'onSuccess', 'onFailure'. */
   order: string[];
 }
 
-export function createDoubles(options: { namespaces?: string[]; blueprints?: Blueprint[]; journal?: string } = {}): Doubles {
+export function createDoubles(
+  options: { namespaces?: string[]; blueprints?: Blueprint[]; journal?: string; checkpointDir?: string } = {},
+): Doubles {
   const order: string[] = [];
   return {
     order,
@@ -196,6 +223,7 @@ export function createDoubles(options: { namespaces?: string[]; blueprints?: Blu
     main: new ScriptedMain(order),
     locks: new MemoryLocks(),
     liveness: new FakeLiveness(),
+    checkpoints: new TestCheckpoints(options.checkpointDir),
   };
 }
 
@@ -208,10 +236,14 @@ export function failing(message: string): HookBehaviour {
 
 export function sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(timer);
       reject(new Error('aborted'));
-    });
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -47,7 +47,9 @@ function functionContext(resourceKey: string, overrides: Partial<FunctionContext
     signal: new AbortController().signal,
     resourceKey,
     defaultNamespace: K10,
-    saveCheckpoint: (checkpoint) => checkpoints.push(checkpoint),
+    saveCheckpoint: async (checkpoint) => {
+      checkpoints.push(checkpoint);
+    },
     heartbeat: () => {},
     log: (line) => lines.push(line),
     ...overrides,
@@ -123,7 +125,7 @@ describe('KubeTask', () => {
     const controller = new AbortController();
     const ctx = functionContext(key, {
       signal: controller.signal,
-      saveCheckpoint: (checkpoint) => {
+      saveCheckpoint: async (checkpoint) => {
         if (checkpoint.state === 'started') setTimeout(() => controller.abort(new Error('cancelled by test')), 300);
       },
     });
@@ -290,7 +292,7 @@ actions:
 
   const hookContext = (lines: string[] = []) => ({
     signal: new AbortController().signal,
-    saveCheckpoint: () => {},
+    saveCheckpoint: async () => {},
     heartbeat: () => {},
     log: (line: string) => lines.push(line),
   });

@@ -2,7 +2,7 @@
 // process of its own (the "pod") that outlives this worker, and a resumed attempt re-attaches to it instead
 // of starting it again. The test SIGKILLs this process at chosen points.
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import type { HookRunContext, HookRunInput, HookRunResult } from '../../activities/deps.js';
@@ -19,16 +19,21 @@ function note(line: string): void {
   appendFileSync(events, `${line}\n`);
 }
 
-/** Starts the hook's command as a detached process, or re-attaches to the one a crashed attempt started. */
+/**
+ * Starts the hook's command as a detached process under a deterministic name (like a KubeTask pod), or
+ * re-attaches to the one a crashed attempt started.
+ */
 async function podLikeHook(input: HookRunInput, ctx: HookRunContext): Promise<HookRunResult> {
+  const pod = path.join(dir, `${input.slot}-${input.attempt}.pod`);
   const done = path.join(dir, `${input.slot}-${input.attempt}.done`);
-  if (ctx.checkpoint) {
-    note(`reattach ${input.slot}`);
+  if (existsSync(pod)) {
+    note(`reattach ${input.slot}${ctx.checkpoint ? ' from checkpoint' : ''}`);
   } else {
+    writeFileSync(pod, '', { flag: 'wx' });
     note(`start ${input.slot}`);
-    const pod = spawn('sh', ['-c', `echo ${input.slot} >> ${commands}; sleep 3; touch ${done}`], { detached: true, stdio: 'ignore' });
-    pod.unref();
-    ctx.saveCheckpoint({ completedPhases: [], inFlight: { name: `${input.slot}Phase`, isDeferPhase: false, checkpoint: { pod: pod.pid } } });
+    const child = spawn('sh', ['-c', `echo ${input.slot} >> ${commands}; sleep 3; touch ${done}`], { detached: true, stdio: 'ignore' });
+    child.unref();
+    await ctx.saveCheckpoint({ completedPhases: [], inFlight: { name: `${input.slot}Phase`, isDeferPhase: false, checkpoint: { pod } } });
   }
   while (!existsSync(done)) {
     ctx.heartbeat();
@@ -39,7 +44,7 @@ async function podLikeHook(input: HookRunInput, ctx: HookRunContext): Promise<Ho
 }
 
 async function main(): Promise<void> {
-  const deps = createDoubles();
+  const deps = createDoubles({ checkpointDir: dir });
   for (const action of ['pre', 'post', 'failed']) deps.hooks.on(action, podLikeHook);
   deps.main.behaviour = async () => {
     note('start main');

@@ -92,7 +92,9 @@ function harness(behaviour: Record<string, (args: Record<string, unknown>, ctx: 
         fetched.push(...Object.values(objects).map((ref) => `${ref.namespace}/${ref.name}`));
         return { secrets: Object.fromEntries(Object.entries(objects).map(([name, ref]) => [name, { metadata: { name: ref.name, namespace: ref.namespace }, data: { password: Buffer.from('s3cret').toString('base64') } }])) };
       },
-      onCheckpoint: (cp) => checkpoints.push(cp),
+      onCheckpoint: (cp) => {
+        checkpoints.push(cp);
+      },
       ...overrides,
     }),
   };
@@ -200,7 +202,7 @@ void test('R6: on resume completed phases are not run again and the in-flight ph
 void test('R6: saveCheckpoint from a function is persisted with the completed phases', async () => {
   const h = harness({
     two: async (args, ctx) => {
-      ctx.saveCheckpoint({ pod: 'p-1' });
+      await ctx.saveCheckpoint({ pod: 'p-1' });
       return { value: String(args.value) };
     },
   });

@@ -39,6 +39,7 @@ function startWorker(dir: string, taskQueue: string, main = 'slow'): ChildProces
 }
 
 async function kill(worker: ChildProcess): Promise<void> {
+  if (worker.exitCode !== null || worker.signalCode !== null) return; // already gone
   const exited = new Promise((resolve) => worker.once('exit', resolve));
   worker.kill('SIGKILL');
   await exited;
@@ -65,8 +66,8 @@ async function crashScenario(killWhen: string, main: 'slow' | 'fail') {
     const ledger = await kanflow.actionResult(handle.workflowId);
     return { ledger, commands: lines(path.join(dir, 'commands.log')), events: lines(events) };
   } finally {
-    if (first.exitCode === null) await kill(first);
-    if (second && second.exitCode === null) await kill(second);
+    await kill(first);
+    if (second) await kill(second);
   }
 }
 
@@ -74,7 +75,7 @@ test('R6, R1: a worker killed while preHook runs; the new worker re-attaches and
   const { ledger, commands, events } = await crashScenario('start preHook', 'slow');
   assert.equal(ledger.outcome, 'succeeded');
   assert.deepEqual(commands, ['preHook', 'onSuccess'], 'each hook command ran exactly once');
-  assert.ok(events.includes('reattach preHook'), 'the new worker re-attached to the running preHook');
+  assert.ok(events.includes('reattach preHook from checkpoint'), 'the new worker re-attached to the running preHook');
   assert.equal(events.filter((e) => e === 'start preHook').length, 1);
   assert.equal(stepOf(ledger, 'preHook').attempts, 1, 'a crash is not a hook failure');
 });
@@ -90,6 +91,6 @@ test('R6, R3: a worker killed while onFailure runs; onFailure\'s command still r
   const { ledger, commands, events } = await crashScenario('start onFailure', 'fail');
   assert.equal(ledger.outcome, 'failed');
   assert.deepEqual(commands, ['preHook', 'onFailure']);
-  assert.ok(events.includes('reattach onFailure'));
+  assert.ok(events.includes('reattach onFailure from checkpoint'));
   assert.equal(stepOf(ledger, 'onFailure').state, 'succeeded');
 });
