@@ -269,6 +269,25 @@ export function buildProgram(): Command {
       process.exitCode = await renderCommand({ file: flags.file, action: flags.action, namespace: flags.namespace, options, blueprint: flags.blueprint, hook: flags.hook });
     });
 
+  const restorePoints = program.command('restore-points').description('restore points taken by backups (read from the cluster)');
+  const rpOptions = (cmd: Command) =>
+    cmd
+      .addOption(new Option('--kubeconfig <file>', 'cluster to read').env('KUBECONFIG'))
+      .addOption(new Option('--k10-namespace <namespace>', 'where restore points are kept').env('KANFLOW_K10_NAMESPACE').default('kasten-io'))
+      .option('--json', 'print as JSON');
+  rpOptions(restorePoints.command('list').description('list restore points, newest first').argument('[namespace]', 'only those of this namespace')).action(
+    async (namespace: string | undefined, flags: { kubeconfig?: string; k10Namespace: string; json?: boolean }) => {
+      const { listRestorePointsCommand } = await import('./restore-points.js');
+      process.exitCode = await listRestorePointsCommand(namespace, flags);
+    },
+  );
+  rpOptions(restorePoints.command('show').description('show one restore point and the objects it holds').argument('<name>', 'restore point name')).action(
+    async (name: string, flags: { kubeconfig?: string; k10Namespace: string; json?: boolean }) => {
+      const { showRestorePointCommand } = await import('./restore-points.js');
+      process.exitCode = await showRestorePointCommand(name, flags);
+    },
+  );
+
   program
     .command('worker')
     .description('run a kanflow worker (configured by TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, KANFLOW_TASK_QUEUE, KUBECONFIG, KANFLOW_K10_NAMESPACE)')
