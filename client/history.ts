@@ -18,7 +18,11 @@ export interface ReplayOutcome {
   error?: string;
 }
 
-/** Replays each history file with the current workflow code; an error means it no longer replays. */
+/**
+ * Replays each history file with the current workflow code; an error means it no longer replays. The file
+ * name (without .json) is taken as the workflow ID, which replay compares child workflow IDs against:
+ * save histories as `<workflow-id>.json`.
+ */
 export async function replayHistories(files: string[]): Promise<ReplayOutcome[]> {
   const histories = await Promise.all(
     files.map(async (file) => ({ file, history: JSON.parse(await readFile(file, 'utf8')) as unknown })),

@@ -21,21 +21,22 @@ interface Scenario {
   name: string;
   namespaces?: string[];
   arrange?: (deps: Doubles) => void;
-  run: (kanflow: KanflowClient, deps: Doubles) => Promise<string>;
+  /** Runs the scenario under the workflow ID `id` (the file name: replay needs the original ID). */
+  run: (kanflow: KanflowClient, deps: Doubles, id: string) => Promise<string>;
 }
 
-async function action(kanflow: KanflowClient, request: Record<string, unknown>): Promise<string> {
-  const handle = await kanflow.startAction({ ...FAST, kind: 'backup', namespace: 'app', hooks, ...request } as never);
+async function action(kanflow: KanflowClient, id: string, request: Record<string, unknown>): Promise<string> {
+  const handle = await kanflow.startAction({ ...FAST, kind: 'backup', namespace: 'app', hooks, ...request } as never, { workflowId: id });
   await kanflow.actionResult(handle.workflowId);
   return handle.workflowId;
 }
 
 export const SCENARIOS: Scenario[] = [
-  { name: 'action-success', run: (k) => action(k, {}) },
+  { name: 'action-success', run: (k, _d, id) => action(k, id, {}) },
   {
     name: 'prehook-failure-then-onfailure',
     arrange: (deps) => deps.hooks.on('pre', failing('quiesce failed')),
-    run: (k) => action(k, { hookRetryLimit: 2 }),
+    run: (k, _d, id) => action(k, id, { hookRetryLimit: 2 }),
   },
   {
     name: 'main-failure-after-retries-then-onfailure',
@@ -44,12 +45,12 @@ export const SCENARIOS: Scenario[] = [
         throw new Error('snapshot failed');
       };
     },
-    run: (k) => action(k, { mainRetryLimit: 3 }),
+    run: (k, _d, id) => action(k, id, { mainRetryLimit: 3 }),
   },
   {
     name: 'onsuccess-failure',
     arrange: (deps) => deps.hooks.on('post', failing('unquiesce failed')),
-    run: (k) => action(k, { hookRetryLimit: 2 }),
+    run: (k, _d, id) => action(k, id, { hookRetryLimit: 2 }),
   },
   {
     name: 'cancellation-with-cleanup',
@@ -58,8 +59,8 @@ export const SCENARIOS: Scenario[] = [
         await sleepMs(60_000, ctx.signal);
         return { phases: [], outputArtifacts: {} };
       }),
-    run: async (k, deps) => {
-      const handle = await k.startAction({ ...FAST, kind: 'backup', namespace: 'app', hooks });
+    run: async (k, deps, id) => {
+      const handle = await k.startAction({ ...FAST, kind: 'backup', namespace: 'app', hooks }, { workflowId: id });
       await eventually(() => deps.hooks.calls.length > 0, 20_000, 'preHook started');
       await k.cancel(handle.workflowId);
       await k.actionResult(handle.workflowId);
@@ -74,8 +75,9 @@ export const SCENARIOS: Scenario[] = [
         if (input.subjectNamespace === 'beta') throw new Error('beta cannot quiesce');
         return { phases: [], outputArtifacts: {} };
       }),
-    run: async (k) => {
-      const handle = await k.startPolicyRun({
+    run: async (k, _d, id) => {
+      const handle = await k.startPolicyRun(
+        {
         name: 'nightly',
         selector: { namespaces: ['alpha', 'beta', 'gamma'] },
         actions: [
@@ -83,7 +85,9 @@ export const SCENARIOS: Scenario[] = [
           { action: 'export', hooks: { onSuccess: hooks.onSuccess }, ...FAST },
         ],
         concurrency: 2,
-      });
+        },
+        { workflowId: id },
+      );
       await k.policyRunResult(handle.workflowId);
       return handle.workflowId;
     },
@@ -94,7 +98,7 @@ async function record(temporal: TestTemporal, scenario: Scenario): Promise<void>
   const deps = createDoubles({ namespaces: scenario.namespaces ?? ['app'] });
   scenario.arrange?.(deps);
   const { worker, kanflow } = await startTestWorker(temporal, deps, 'record');
-  const workflowId = await worker.runUntil(scenario.run(kanflow, deps));
+  const workflowId = await worker.runUntil(scenario.run(kanflow, deps, scenario.name));
   const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
   const file = path.join(HISTORIES_DIR, `${scenario.name}.json`);
   await writeFile(file, `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
