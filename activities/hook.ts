@@ -26,6 +26,7 @@ export function createHookActivity(deps: KanflowDeps) {
     const key = hookCheckpointKey(input);
     // R6: a crash retry of this same activity resumes from the checkpoint the crashed attempt saved.
     const heartbeated = ctx.info.heartbeatDetails as HookHeartbeat | undefined;
+    let saved = ctx.info.attempt > 1; // an earlier attempt of this activity may have stored one
     let checkpoint =
       (heartbeated?.attempt === input.attempt ? heartbeated.checkpoint : undefined) ??
       (ctx.info.attempt > 1 ? await deps.checkpoints.load(key) : undefined);
@@ -43,7 +44,6 @@ export function createHookActivity(deps: KanflowDeps) {
       lastBeat = now;
       ctx.heartbeat({ attempt: input.attempt, checkpoint } satisfies HookHeartbeat);
     };
-    beat(true);
     const keepAlive = setInterval(() => beat(false), HEARTBEAT_EVERY_MS);
 
     try {
@@ -54,17 +54,18 @@ export function createHookActivity(deps: KanflowDeps) {
         saveCheckpoint: async (next) => {
           checkpoint = next;
           beat(true);
+          saved = true;
           await deps.checkpoints.save(key, next);
         },
         heartbeat: () => beat(false),
         log: (line) => log.info(line, { hook: where }),
       });
-      await deps.checkpoints.remove(key);
+      if (saved) await deps.checkpoints.remove(key);
       return result;
     } catch (err) {
       // C1: reported as cancelled (the signal's reason is Temporal's CancelledFailure), not as a hook failure.
       if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? err;
-      await deps.checkpoints.remove(key).catch(() => {}); // the attempt has ended; a retry starts afresh
+      if (saved) await deps.checkpoints.remove(key).catch(() => {}); // the attempt ended; a retry starts afresh
       if (timeout.signal.aborted) {
         const minutes = Math.round((input.deadlineMs - ctx.info.scheduledTimestampMs) / 60_000);
         throw ApplicationFailure.create({

@@ -2,20 +2,14 @@
 // status (the ledger of rule V1), cancel them and await their results.
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { Client, WorkflowFailedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ActionRequest, Policy } from '../model/index.js';
 import { ActionRequestSchema, PolicySchema, subjectNamespaceOf } from '../model/index.js';
 import { actionWorkflow } from '../workflows/action.js';
 import type { ActionLedger, PolicyRunStatus } from '../workflows/messages.js';
-import {
-  actionStatusQuery,
-  ActionKindKey,
-  FailureTypes,
-  PolicyKey,
-  policyRunStatusQuery,
-  SubjectNamespaceKey,
-} from '../workflows/messages.js';
+import { actionSearchAttributes, actionStatusQuery, FailureTypes, PolicyKey, policyRunStatusQuery } from '../workflows/messages.js';
 import type { PolicyRunResult } from '../workflows/policy-run.js';
 import { policyRunWorkflow } from '../workflows/policy-run.js';
 
@@ -53,10 +47,7 @@ export class KanflowClient {
       taskQueue: options.taskQueue ?? this.taskQueue,
       args: [{ request }],
       staticSummary: `${request.kind} of namespace ${namespace}${describeHooks(request)}`,
-      typedSearchAttributes: [
-        { key: ActionKindKey, value: request.kind },
-        { key: SubjectNamespaceKey, value: namespace },
-      ],
+      typedSearchAttributes: actionSearchAttributes(request.kind, namespace),
     });
   }
 

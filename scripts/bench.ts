@@ -58,7 +58,7 @@ async function throughput(client: Client, kanflow: KanflowClient, taskQueue: str
   const runKanflow = async () => {
     const started = Date.now();
     const handles = await Promise.all(
-      Array.from({ length: n }, (_, i) => kanflow.startAction({ kind: 'backup', namespace: 'bench', hooks, lockTimeoutSeconds: 3600 }, { workflowId: `bench-kanflow-${Date.now()}-${i}` })),
+      Array.from({ length: n }, (_, i) => kanflow.startAction({ kind: 'backup', namespace: `ns-${i}`, hooks }, { workflowId: `bench-kanflow-${Date.now()}-${i}` })),
     );
     await Promise.all(handles.map((h) => h.result()));
     return n / ((Date.now() - started) / 1000);
@@ -103,7 +103,8 @@ async function main(): Promise<void> {
     // 1. Throughput, alternating rounds so both see the same server state.
     const n = Number(args.actions);
     const taskQueue = `bench-${Date.now()}`;
-    const worker = await startWorker(server.address, taskQueue, bundlePath, 0);
+    // One namespace per action: the namespace lock (S4) would otherwise serialise them.
+    const worker = await startWorker(server.address, taskQueue, bundlePath, n);
     const kanflow = new KanflowClient(client, taskQueue);
     const { runKanflow, runPlain } = await throughput(client, kanflow, taskQueue, n);
     await runPlain(); // warm-up: bundle load, connections, SQLite pages

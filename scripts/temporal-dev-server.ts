@@ -107,7 +107,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     await waitForTemporal(address, options.readyTimeoutMs ?? 60_000, child);
   } catch (err) {
     await stop();
-    throw new Error(`${err instanceof Error ? err.message : String(err)} (server log: ${logFile})`);
+    throw new Error(`${err instanceof Error ? err.message : String(err)} (server log: ${logFile})`, { cause: err });
   }
   log(`Temporal dev server ready at ${address}${uiPort ? `, UI http://127.0.0.1:${uiPort}` : ''}`);
   return { address, namespace, uiAddress: uiPort ? `http://127.0.0.1:${uiPort}` : undefined, owned: true, stop };

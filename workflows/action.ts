@@ -4,6 +4,7 @@ import type { ActivityOptions } from '@temporalio/workflow';
 import {
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   isCancellation,
   proxyActivities,
   setHandler,
@@ -179,7 +180,9 @@ function endFailed(failure: unknown, ledger: Ledger): never {
   ledger.skipPending(isCancellation(failure) ? 'action cancelled' : 'an earlier step failed');
   if (isCancellation(failure)) {
     ledger.end('cancelled', reason);
-    throw failure; // C4: the workflow ends as cancelled; the ledger stays queryable.
+    // C4: the workflow ends as cancelled (an ActivityFailure caused by cancellation would fail it); the
+    // ledger stays queryable.
+    throw failure instanceof CancelledFailure ? failure : new CancelledFailure(reason);
   }
   ledger.end('failed', reason);
   throw ApplicationFailure.create({

@@ -1,5 +1,6 @@
 // The action ledger (rule V1) as workflow state: step transitions, search attributes and UI details in one place.
-import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Artifact } from '../activities/deps.js';
 import type { HookRef } from '../model/index.js';
 import type { ActionLedger, ActionOutcome, StepName, StepRecord, StepState } from './messages.js';
@@ -15,12 +16,18 @@ export class Ledger {
       steps: STEPS.map((step): StepRecord => ({ step, state: 'pending', attempts: 0, hook: hooks[step] })),
       artifacts: {},
     };
-    upsertSearchAttributes([
+    // Starters (the client, a policy run) set these at start; upsert only what is missing: every upsert
+    // is a history event and a visibility write.
+    const present = workflowInfo().typedSearchAttributes;
+    const wanted: SearchAttributeUpdatePair[] = [
       { key: ActionKindKey, value: init.kind },
       { key: SubjectNamespaceKey, value: init.subjectNamespace },
       ...(init.policy ? [{ key: PolicyKey, value: init.policy }] : []),
       { key: OutcomeKey, value: 'running' },
-    ]);
+      { key: CurrentStepKey, value: 'setup' },
+    ];
+    const missing = wanted.filter((pair) => present.get(pair.key) === undefined);
+    if (missing.length > 0) upsertSearchAttributes(missing);
     this.publish();
   }
 
@@ -37,7 +44,9 @@ export class Ledger {
     record.attempts += 1;
     record.startedAt ??= new Date().toISOString();
     record.error = undefined;
-    upsertSearchAttributes([{ key: CurrentStepKey, value: name }]);
+    if (workflowInfo().typedSearchAttributes.get(CurrentStepKey) !== name) {
+      upsertSearchAttributes([{ key: CurrentStepKey, value: name }]);
+    }
     this.publish();
   }
 

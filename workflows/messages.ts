@@ -1,5 +1,6 @@
 // Messages and visibility for action and policy-run workflows: the ledger (rule V1), the status query,
 // and typed search attributes (rule V2). Shared by workflow code and the client, so no Node imports here.
+import type { SearchAttributePair } from '@temporalio/common';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery } from '@temporalio/workflow';
 import type { Artifact, RestorePointRef } from '../activities/deps.js';
@@ -67,6 +68,17 @@ export const SubjectNamespaceKey = defineSearchAttributeKey('KanflowSubjectNames
 export const PolicyKey = defineSearchAttributeKey('KanflowPolicy', SearchAttributeType.KEYWORD);
 export const CurrentStepKey = defineSearchAttributeKey('KanflowStep', SearchAttributeType.KEYWORD);
 export const OutcomeKey = defineSearchAttributeKey('KanflowOutcome', SearchAttributeType.KEYWORD);
+
+/** The search attributes an action starts with (V2); the workflow updates step and outcome as it runs. */
+export function actionSearchAttributes(kind: string, subjectNamespace: string, policy?: string): SearchAttributePair[] {
+  return [
+    { key: ActionKindKey, value: kind },
+    { key: SubjectNamespaceKey, value: subjectNamespace },
+    ...(policy ? [{ key: PolicyKey, value: policy }] : []),
+    { key: OutcomeKey, value: 'running' },
+    { key: CurrentStepKey, value: 'setup' },
+  ];
+}
 
 /** `Name=Type` pairs for `temporal server start-dev --search-attribute` and `operator search-attribute create`. */
 export const SEARCH_ATTRIBUTES: readonly { name: string; type: 'Keyword' }[] = [

@@ -17,7 +17,7 @@ import type { ActionRequest, Policy, PolicyAction } from '../model/index.js';
 import { actionWorkflow } from './action.js';
 import { describeFailure } from './failures.js';
 import type { NamespaceOutcome, PolicyRunStatus } from './messages.js';
-import { policyRunStatusQuery, NON_RETRYABLE_TYPES } from './messages.js';
+import { actionSearchAttributes, policyRunStatusQuery, NON_RETRYABLE_TYPES } from './messages.js';
 
 export interface PolicyRunInput {
   policy: Policy;
@@ -91,6 +91,7 @@ export async function policyRunWorkflow(input: PolicyRunInput): Promise<PolicyRu
           args: [{ request, policy: policy.name, restorePoint }],
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
           staticSummary: `${action.action} of ${namespace} (policy ${policy.name})`,
+          typedSearchAttributes: actionSearchAttributes(action.action, namespace, policy.name),
         });
         restorePoint = ledger.restorePoint ?? restorePoint; // N4: export uses its backup's restore point
       }
