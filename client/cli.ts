@@ -4,8 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { Command, Option } from 'commander';
-import { InputError, loadK10Files } from '../model/index.js';
-import type { ActionRequest, HookRef, Policy } from '../model/index.js';
+import { ActionRequestSchema, InputError, loadK10Files } from '../model/index.js';
+import type { HookRef, Policy } from '../model/index.js';
 import { renderCommand } from './commands/render.js';
 import { validateCommand } from './commands/validate.js';
 import { ledgerTable, policyRunTable } from './format.js';
@@ -108,15 +108,17 @@ function requestFrom(kind: string, flags: RunFlags): unknown {
   }
 }
 
-async function startAndFollow(program: Command, requests: unknown[], policies: Policy[], flags: RunFlags): Promise<number> {
+async function startAndFollow(program: Command, inputs: unknown[], policies: Policy[], flags: RunFlags): Promise<number> {
+  // Validate everything before contacting Temporal: bad input starts nothing.
+  const requests = inputs.map((input) => ActionRequestSchema.parse(input));
   const { kanflow, close } = await connect(program);
   let failures = 0;
   try {
     const started: { id: string; type: 'action' | 'policy' }[] = [];
     for (const request of requests) {
-      const handle = await kanflow.startAction(request as ActionRequest, { workflowId: requests.length === 1 ? flags.id : undefined });
+      const handle = await kanflow.startAction(request, { workflowId: requests.length === 1 ? flags.id : undefined });
       started.push({ id: handle.workflowId, type: 'action' });
-      console.log(`started ${(request as ActionRequest).kind} ${handle.workflowId}`);
+      console.log(`started ${request.kind} ${handle.workflowId}`);
     }
     for (const policy of policies) {
       const handle = await kanflow.startPolicyRun(policy);
