@@ -12,6 +12,7 @@ import type { KubeClients } from '../../k8s/client.js';
 import { isConflict, isNotFound } from '../../k8s/client.js';
 import { listRestorePoints, type RestorePointInfo } from '../../k8s/main/restore-points.js';
 import { RESTORE_POINT_NAMESPACE_LABEL } from '../../k8s/main/restore-points.js';
+import { CHECKPOINT_LABEL } from '../../k8s/hook-checkpoints.js';
 import { lockLeaseName } from '../../k8s/namespace-lock.js';
 import { createKanflowWorker } from '../../worker/worker.js';
 import type { TestTemporal } from '../helpers/temporal.js';
@@ -100,13 +101,27 @@ export async function lockLeaseExists(clients: KubeClients, namespace: string): 
   }
 }
 
-/** Deletes the test's namespaces and the restore points taken of them (namespace deletion is not awaited). */
+/** Hook checkpoint ConfigMaps in the K10 namespace whose key (`<actionId>/<slot>/<attempt>`) names `namespace`. */
+export async function checkpointsOf(clients: KubeClients, namespace: string): Promise<string[]> {
+  const list = await clients.core.listNamespacedConfigMap({ namespace: K10, labelSelector: `${CHECKPOINT_LABEL}=true` });
+  return list.items
+    .filter((cm) => (cm.metadata?.annotations?.['kanflow.io/key'] ?? '').includes(namespace))
+    .map((cm) => cm.metadata?.name ?? '');
+}
+
+/**
+ * Deletes the test's namespaces, the restore points taken of them and hook checkpoints left for their actions
+ * (namespace deletion is not awaited).
+ */
 export async function cleanupNamespaces(clients: KubeClients, namespaces: readonly string[]): Promise<void> {
   for (const name of namespaces) {
     await clients.core.deleteNamespace({ name }).catch(() => {});
     await clients.core
       .deleteCollectionNamespacedConfigMap({ namespace: K10, labelSelector: `${RESTORE_POINT_NAMESPACE_LABEL}=${name}` })
       .catch(() => {});
+    for (const checkpoint of await checkpointsOf(clients, name).catch(() => [])) {
+      await clients.core.deleteNamespacedConfigMap({ namespace: K10, name: checkpoint }).catch(() => {});
+    }
   }
 }
 
