@@ -1,6 +1,6 @@
 // Registers kanflow's search attributes on a server that lacks them (a server we did not start ourselves).
 import type { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../workflows/messages.js';
 
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
@@ -11,7 +11,7 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   await connection.operatorService.addSearchAttributes({
     namespace,
     searchAttributes: Object.fromEntries(
-      missing.map((attr) => [attr.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+      missing.map((attr) => [attr.name, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
     ),
   });
 }

@@ -46,6 +46,14 @@ export async function freeLoopbackPort(): Promise<number> {
   });
 }
 
+async function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 /** Polls the frontend's health check until SERVING or the deadline. */
 export async function waitForTemporal(address: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -80,6 +88,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const cli = await findOrBuildTemporalCli(log);
   const port = options.port ?? (await freeLoopbackPort());
   const uiPort = options.ui ? (options.uiPort ?? (await freeLoopbackPort())) : undefined;
+  // A server already on a requested port would answer the readiness check in place of ours.
+  for (const wanted of [options.port, options.ui ? options.uiPort : undefined]) {
+    if (wanted !== undefined && !(await isPortFree(wanted))) {
+      throw new Error(`port ${wanted} on 127.0.0.1 is already in use (another Temporal server?); choose another port`);
+    }
+  }
   const stateDir = path.join(os.tmpdir(), 'kanflow-temporal');
   await mkdir(stateDir, { recursive: true });
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace];
