@@ -63,9 +63,10 @@ export function createHookActivity(deps: KanflowDeps) {
       if (saved) await deps.checkpoints.remove(key);
       return result;
     } catch (err) {
+      // The attempt has ended (a business retry starts afresh, a cancelled hook is not resumed).
+      if (saved) await deps.checkpoints.remove(key).catch(() => {});
       // C1: reported as cancelled (the signal's reason is Temporal's CancelledFailure), not as a hook failure.
       if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? err;
-      if (saved) await deps.checkpoints.remove(key).catch(() => {}); // the attempt ended; a retry starts afresh
       if (timeout.signal.aborted) {
         const minutes = Math.round((input.deadlineMs - ctx.info.scheduledTimestampMs) / 60_000);
         throw ApplicationFailure.create({

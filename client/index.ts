@@ -5,6 +5,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { z } from 'zod';
 import type { ActionRequest, Policy } from '../model/index.js';
 import { ActionRequestSchema, PolicySchema, subjectNamespaceOf } from '../model/index.js';
 import { actionWorkflow } from '../workflows/action.js';
@@ -24,8 +25,8 @@ export interface StartOptions {
 }
 
 /** The request input users write: limits and hooks may be left out (defaults apply). */
-export type ActionRequestInput = Parameters<typeof ActionRequestSchema.parse>[0];
-export type PolicyInput = Parameters<typeof PolicySchema.parse>[0];
+export type ActionRequestInput = z.input<typeof ActionRequestSchema>;
+export type PolicyInput = z.input<typeof PolicySchema>;
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').toLowerCase();

@@ -7,6 +7,7 @@ import {
   CancelledFailure,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   workflowInfo,
@@ -28,11 +29,15 @@ export interface ActionWorkflowInput {
   restorePoint?: RestorePointRef;
 }
 
-// setup and the lock are short API calls; retried a few times for transient API errors.
-const { setup, releaseNamespaceLock } = proxyActivities<KanflowActivities>({
+// setup and the lock are short, idempotent API calls: local activities, so the common case costs no extra
+// round trips through the server; retried a few times for transient API errors.
+const { setup, tryAcquireNamespaceLock, releaseNamespaceLock } = proxyLocalActivities<KanflowActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { maximumAttempts: 3, initialInterval: '1s', nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
 });
+
+/** Lock polling backs off from 1 s to 10 s: a long wait stays a short history. */
+const LOCK_POLL_MS = { first: 1000, max: 10_000 };
 
 // Long-running steps: heartbeats detect a crashed worker, whose attempt is then resumed (rule R6).
 // Business failures are non-retryable here: hook retries (R2) are the workflow's, main retries (R4) are set per call.
@@ -63,14 +68,7 @@ export async function actionWorkflow(input: ActionWorkflowInput): Promise<Action
     ledger.start('setup');
     try {
       hooks = await setup.executeWithOptions({ summary: 'setup: validate request, resolve hooks' }, [{ actionId, request }]);
-      await longRunning.acquireNamespaceLock.executeWithOptions(
-        {
-          summary: `lock namespace ${settings.subjectNamespace}`,
-          startToCloseTimeout: settings.lockTimeoutMs + 60_000,
-          heartbeatTimeout: settings.heartbeatTimeoutMs,
-        },
-        [{ namespace: settings.subjectNamespace, holder: actionId, timeoutSeconds: settings.lockTimeoutSeconds }],
-      );
+      await acquireLock(settings, actionId);
       lockHeld = true;
     } catch (err) {
       ledger.finish('setup', isCancellation(err) ? 'cancelled' : 'failed', { error: describeFailure(err) });
@@ -142,6 +140,28 @@ export async function actionWorkflow(input: ActionWorkflowInput): Promise<Action
     }
   }
   return endFailed(failure, ledger);
+}
+
+/** S4: waits for the subject namespace's lock, bounded by the lock timeout; cancellable while waiting. */
+async function acquireLock(settings: ActionSettings, holder: string): Promise<void> {
+  const deadline = Date.now() + settings.lockTimeoutMs;
+  for (let wait = LOCK_POLL_MS.first; ; wait = Math.min(wait * 2, LOCK_POLL_MS.max)) {
+    const attempt = await tryAcquireNamespaceLock.executeWithOptions({ summary: `lock namespace ${settings.subjectNamespace}` }, [
+      { namespace: settings.subjectNamespace, holder },
+    ]);
+    if (attempt.acquired) return;
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw ApplicationFailure.create({
+        type: FailureTypes.NamespaceLocked,
+        message:
+          `namespace "${settings.subjectNamespace}" is locked by action "${attempt.holder}"; ` +
+          `gave up after waiting ${settings.lockTimeoutSeconds}s (lockTimeoutSeconds)`,
+        nonRetryable: true,
+      });
+    }
+    await sleep(Math.min(wait, left));
+  }
 }
 
 /** O4, C2, C3, R3: decides whether onFailure runs after a failure or cancellation, and runs it once. */

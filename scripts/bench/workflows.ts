@@ -1,5 +1,5 @@
-// Workflows of the benchmark worker: kanflow's own, plus a plain workflow with the same number of no-op
-// activities as a kanflow action schedules (setup, lock, preHook, main, onSuccess, unlock) as the baseline.
+// Workflows of the benchmark worker: kanflow's own, plus the baseline: a plain workflow with one no-op
+// activity per step a kanflow action runs (setup, lock, preHook, main, onSuccess, unlock).
 import { proxyActivities } from '@temporalio/workflow';
 import type { KanflowActivities } from '../../activities/index.js';
 
