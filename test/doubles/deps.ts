@@ -247,3 +247,10 @@ export function sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** The three hook slots wired to the default `hook-blueprint` of createDoubles(). */
+export const HOOKS = {
+  preHook: { blueprint: 'hook-blueprint', actionName: 'pre' },
+  onSuccess: { blueprint: 'hook-blueprint', actionName: 'post' },
+  onFailure: { blueprint: 'hook-blueprint', actionName: 'failed' },
+};

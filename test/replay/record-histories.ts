@@ -5,17 +5,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { KanflowClient } from '../../client/index.js';
-import { createDoubles, failing, sleepMs, type Doubles } from '../doubles/deps.js';
+import { createDoubles, failing, sleepMs, type Doubles, HOOKS as hooks } from '../doubles/deps.js';
 import { eventually, FAST, startTestWorker } from '../helpers/actions.js';
 import { connectTestTemporal, type TestTemporal } from '../helpers/temporal.js';
 
 export const HISTORIES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'histories');
 
-const hooks = {
-  preHook: { blueprint: 'hook-blueprint', actionName: 'pre' },
-  onSuccess: { blueprint: 'hook-blueprint', actionName: 'post' },
-  onFailure: { blueprint: 'hook-blueprint', actionName: 'failed' },
-};
 
 interface Scenario {
   name: string;

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { HookRunContext, HookRunInput, HookRunResult } from '../../activities/deps.js';
 import { PermanentFunctionError } from '../../kanister/functions/types.js';
 import { createKanflowWorker } from '../../worker/worker.js';
@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     note('finish main');
     return { restorePoint: { name: 'rp-app', namespace: 'app' }, summary: 'ok' };
   };
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
   const connection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS! });
   const worker = await createKanflowWorker({ connection, taskQueue: CRASH_TASK_QUEUE!, deps });
   note(`worker ${process.pid} up`);

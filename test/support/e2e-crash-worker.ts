@@ -10,7 +10,7 @@ import { K10 } from './e2e-cluster.js';
 async function main(): Promise<void> {
   const { TEMPORAL_ADDRESS, E2E_TASK_QUEUE, KUBECONFIG } = process.env;
   if (!TEMPORAL_ADDRESS || !E2E_TASK_QUEUE || !KUBECONFIG) throw new Error('TEMPORAL_ADDRESS, E2E_TASK_QUEUE and KUBECONFIG are required');
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
   const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
   const nativeConnection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
   const deps = createRealDeps({ kubeconfigPath: KUBECONFIG, k10Namespace: K10, temporalClient: new Client({ connection }) });

@@ -1,24 +1,13 @@
 // Rules A1, A2, A4: preHook output artifacts travel in workflow state to onSuccess/onFailure.
 // (A3 renders a real template: test/unit/hook-templates.test.ts.)
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { createDoubles, sleepMs } from '../doubles/deps.js';
+import { test } from 'node:test';
+import { createDoubles, sleepMs, HOOKS as hooks } from '../doubles/deps.js';
 import { eventually, runAction, stepOf } from '../helpers/actions.js';
-import { connectTestTemporal, type TestTemporal } from '../helpers/temporal.js';
+import { useTestTemporal } from '../helpers/temporal.js';
 
-let temporal: TestTemporal;
-before(async () => {
-  temporal = await connectTestTemporal();
-});
-after(async () => {
-  await temporal.close();
-});
+const temporal = useTestTemporal();
 
-const hooks = {
-  preHook: { blueprint: 'hook-blueprint', actionName: 'pre' },
-  onSuccess: { blueprint: 'hook-blueprint', actionName: 'post' },
-  onFailure: { blueprint: 'hook-blueprint', actionName: 'failed' },
-};
 const snapshot = { dbSnapshot: { keyValue: { id: 'snap-42', lsn: '0/16B3748' } } };
 
 test('A1: preHook output artifacts are the input artifacts of onSuccess', async () => {

@@ -1,23 +1,12 @@
 // Rules C1–C4: cancelling an action.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { createDoubles, sleepMs } from '../doubles/deps.js';
+import { test } from 'node:test';
+import { createDoubles, sleepMs, HOOKS as hooks } from '../doubles/deps.js';
 import { eventually, runAction, stepOf } from '../helpers/actions.js';
-import { connectTestTemporal, type TestTemporal } from '../helpers/temporal.js';
+import { useTestTemporal } from '../helpers/temporal.js';
 
-let temporal: TestTemporal;
-before(async () => {
-  temporal = await connectTestTemporal();
-});
-after(async () => {
-  await temporal.close();
-});
+const temporal = useTestTemporal();
 
-const hooks = {
-  preHook: { blueprint: 'hook-blueprint', actionName: 'pre' },
-  onSuccess: { blueprint: 'hook-blueprint', actionName: 'post' },
-  onFailure: { blueprint: 'hook-blueprint', actionName: 'failed' },
-};
 
 /** A hook that runs until cancelled, recording that its work was stopped (where pods are deleted). */
 function longHook(stopped: string[], started: string[]) {

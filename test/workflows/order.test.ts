@@ -1,23 +1,12 @@
 // Rules O1–O6: which steps run, in which order.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { createDoubles, failing } from '../doubles/deps.js';
+import { test } from 'node:test';
+import { createDoubles, failing, HOOKS as allHooks } from '../doubles/deps.js';
 import { runAction, stepOf } from '../helpers/actions.js';
-import { connectTestTemporal, type TestTemporal } from '../helpers/temporal.js';
+import { useTestTemporal } from '../helpers/temporal.js';
 
-let temporal: TestTemporal;
-before(async () => {
-  temporal = await connectTestTemporal();
-});
-after(async () => {
-  await temporal.close();
-});
+const temporal = useTestTemporal();
 
-const allHooks = {
-  preHook: { blueprint: 'hook-blueprint', actionName: 'pre' },
-  onSuccess: { blueprint: 'hook-blueprint', actionName: 'post' },
-  onFailure: { blueprint: 'hook-blueprint', actionName: 'failed' },
-};
 
 test('O1, O2, O3: preHook runs after setup and before main; onSuccess after main', async () => {
   const deps = createDoubles();

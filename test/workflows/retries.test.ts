@@ -1,24 +1,13 @@
 // Rules R1–R5 and R7: what is retried, how often, and what never runs twice. (R6: crash.test.ts.)
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { PermanentFunctionError } from '../../kanister/functions/types.js';
-import { createDoubles, failing, sleepMs } from '../doubles/deps.js';
+import { createDoubles, failing, sleepMs, HOOKS as hooks } from '../doubles/deps.js';
 import { runAction, stepOf } from '../helpers/actions.js';
-import { connectTestTemporal, type TestTemporal } from '../helpers/temporal.js';
+import { useTestTemporal } from '../helpers/temporal.js';
 
-let temporal: TestTemporal;
-before(async () => {
-  temporal = await connectTestTemporal();
-});
-after(async () => {
-  await temporal.close();
-});
+const temporal = useTestTemporal();
 
-const hooks = {
-  preHook: { blueprint: 'hook-blueprint', actionName: 'pre' },
-  onSuccess: { blueprint: 'hook-blueprint', actionName: 'post' },
-  onFailure: { blueprint: 'hook-blueprint', actionName: 'failed' },
-};
 const done = { phases: [], outputArtifacts: {} };
 
 test('R1: a hook that completed is not executed again when later steps are retried', async () => {

@@ -1,24 +1,13 @@
 // Rules S1–S4: setup validates, resolves hooks in the K10 namespace, and takes the namespace lock.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Blueprint } from '../../kanister/blueprint.js';
-import { createDoubles, hookBlueprint, sleepMs } from '../doubles/deps.js';
+import { createDoubles, hookBlueprint, sleepMs, HOOKS as hooks } from '../doubles/deps.js';
 import { eventually, runAction, startTestWorker, stepOf, FAST } from '../helpers/actions.js';
-import { connectTestTemporal, type TestTemporal } from '../helpers/temporal.js';
+import { useTestTemporal } from '../helpers/temporal.js';
 
-let temporal: TestTemporal;
-before(async () => {
-  temporal = await connectTestTemporal();
-});
-after(async () => {
-  await temporal.close();
-});
+const temporal = useTestTemporal();
 
-const hooks = {
-  preHook: { blueprint: 'hook-blueprint', actionName: 'pre' },
-  onSuccess: { blueprint: 'hook-blueprint', actionName: 'post' },
-  onFailure: { blueprint: 'hook-blueprint', actionName: 'failed' },
-};
 
 /** Asserts rule S2's consequences: failed in setup, nothing ran, the error names what is wrong. */
 function assertRejectedInSetup(run: Awaited<ReturnType<typeof runAction>>, deps: ReturnType<typeof createDoubles>, pattern: RegExp) {

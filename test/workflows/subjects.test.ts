@@ -1,24 +1,13 @@
 // Rules N1, N3, N4: subject namespaces, and policies over many namespaces. (N2 renders a real template:
 // test/unit/hook-templates.test.ts and the e2e tests.)
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { createDoubles, failing } from '../doubles/deps.js';
+import { test } from 'node:test';
+import { createDoubles, failing, HOOKS as hooks } from '../doubles/deps.js';
 import { FAST, runAction, startTestWorker } from '../helpers/actions.js';
-import { connectTestTemporal, type TestTemporal } from '../helpers/temporal.js';
+import { useTestTemporal } from '../helpers/temporal.js';
 
-let temporal: TestTemporal;
-before(async () => {
-  temporal = await connectTestTemporal();
-});
-after(async () => {
-  await temporal.close();
-});
+const temporal = useTestTemporal();
 
-const hooks = {
-  preHook: { blueprint: 'hook-blueprint', actionName: 'pre' },
-  onSuccess: { blueprint: 'hook-blueprint', actionName: 'post' },
-  onFailure: { blueprint: 'hook-blueprint', actionName: 'failed' },
-};
 
 test('N1: backup and export hooks act on the source namespace, restore hooks on the target namespace', async () => {
   const deps = createDoubles({ namespaces: ['app', 'app-restored'] });

@@ -1,18 +1,12 @@
 // Rules V1, V2: the ledger, search attributes and activity summaries users see in the Temporal UI.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { createDoubles } from '../doubles/deps.js';
 import { eventually, runAction, stepOf } from '../helpers/actions.js';
-import { connectTestTemporal, type TestTemporal } from '../helpers/temporal.js';
+import { useTestTemporal } from '../helpers/temporal.js';
 
-let temporal: TestTemporal;
-before(async () => {
-  temporal = await connectTestTemporal();
-});
-after(async () => {
-  await temporal.close();
-});
+const temporal = useTestTemporal();
 
 const hooks = {
   preHook: { blueprint: 'hook-blueprint', actionName: 'pre' },
