@@ -148,12 +148,12 @@ async function main(): Promise<void> {
       const rss = peakRssMb(policyWorker.pid!);
       await stopWorker(policyWorker);
       await new Promise((r) => setTimeout(r, 2000)); // let visibility catch up
-      const children = await maxHistoryLength(client, `KanflowPolicy = '${name}'`);
+      const children = await maxHistoryLength(client, `KanflowPolicy = '${name}' AND WorkflowType = 'actionWorkflow'`);
       const runs = await maxHistoryLength(client, `WorkflowId = '${handle.workflowId}'`);
       say(
         `policy over ${size} namespaces (concurrency ${args.concurrency}): ${seconds.toFixed(1)} s, ${(size / seconds).toFixed(1)} namespaces/s, ` +
           `succeeded ${result.succeeded}/${result.total}, worker peak RSS ${rss} MB, ` +
-          `largest history ${Math.max(children.max, runs.max)} events (policy run: ${runs.max} over ${result.generations} generations; actions: ${children.max})`,
+          `largest history ${Math.max(children.max, runs.max)} events (policy run: ${runs.max} over ${result.generations} generations; ${children.workflows} actions: ${children.max})`,
       );
     }
   } finally {
