@@ -276,6 +276,9 @@ cmd_start() {
   kc apply -f "$REPO/k8s/manifests/blueprint-crd.yaml" >/dev/null
   kc create namespace kasten-io >/dev/null
   wait_for "Blueprint CRD established" 30 kc wait --for condition=Established --timeout=5s crd/blueprints.cr.kanister.io
+  # A fresh apiserver answers 429 "storage is (re)initializing" until each resource's watch cache is ready:
+  # list what kanflow uses once, so clients start on a settled server.
+  wait_for "API watch caches ready" 60 kc get blueprints.cr.kanister.io,configmaps,pods,leases.coordination.k8s.io,deployments,statefulsets -A
   local c
   for c in $COMPONENTS; do alive "$c" || die "$c exited (see $STATE/logs/$c.log)"; done
   trap - EXIT
