@@ -1,12 +1,14 @@
 // KubeOps (kanister pkg/function/kubeops.go): `create` an object from a YAML spec (namespace defaults to
-// `default`) or `delete` the object an objectReference names; outputs the object's reference.
+// `default`) or `delete` the object an objectReference names and wait until it is gone (finalizers done, as
+// Kanister's waitForResourceDeletion polls for NotFound); outputs the object's reference.
 import { parse as parseYaml } from 'yaml';
 import type { FunctionContext, KanisterFunction, PhaseOutput } from '../../kanister/functions/types.js';
 import { PermanentFunctionError } from '../../kanister/functions/types.js';
 import type { KubeClients } from '../client.js';
 import { describeApiError, isConflict, isNotFound } from '../client.js';
-import { groupVersionOf, objectPath } from '../object-api.js';
+import { collectionPath, groupVersionOf, objectPath } from '../object-api.js';
 import type { KubernetesObject } from '../object-api.js';
+import { watchUntil } from '../watch.js';
 import { ArgReader } from './args.js';
 import { specOf } from './spec.js';
 
@@ -80,6 +82,23 @@ export function createKubeOps(clients: KubeClients): KanisterFunction {
           // Already gone is what delete wants: idempotent across retries.
           if (!isNotFound(error)) throw new Error(`${where}: deleting ${resource} ${objectNamespace}/${name}: ${describeApiError(error)}`, { cause: error });
         }
+        // Deletion is only requested above: an object with finalizers lingers until they are removed.
+        const scope = discovered.namespaced ? objectNamespace : undefined;
+        await watchUntil<KubernetesObject, true>(clients.kubeConfig, {
+          listPath: collectionPath(groupVersion, resource, scope),
+          name,
+          read: async () => {
+            try {
+              return await clients.objects.getRaw<KubernetesObject>(path);
+            } catch (error) {
+              if (isNotFound(error)) return undefined;
+              throw new Error(`${where}: reading ${resource} ${objectNamespace}/${name}: ${describeApiError(error)}`, { cause: error });
+            }
+          },
+          check: (object) => (object ? undefined : true),
+          signal: ctx.signal,
+          heartbeat: () => ctx.heartbeat(),
+        });
         return referenceOutput(groupVersion, resource, discovered.kind, name, discovered.namespaced ? objectNamespace : '');
       }
       throw args.error('operation', `invalid operation ${JSON.stringify(operation)} (kanflow supports create and delete)`);
