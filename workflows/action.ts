@@ -105,6 +105,7 @@ export async function actionWorkflow(input: ActionWorkflowInput): Promise<Action
       );
       ledger.state.restorePoint = result.restorePoint;
       ledger.state.exportLocation = result.exportLocation;
+      ledger.step('main').attempts = result.attempt;
       ledger.finish('main', 'succeeded');
     } catch (err) {
       ledger.step('main').attempts = failureAttempt(err) ?? ledger.step('main').attempts;

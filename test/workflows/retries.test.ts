@@ -23,6 +23,7 @@ test('R1: a hook that completed is not executed again when later steps are retri
   const run = await runAction(temporal, deps, { kind: 'backup', namespace: 'app', hooks });
   assert.equal(run.status, 'COMPLETED');
   assert.deepEqual(deps.order, ['preHook', 'main', 'main', 'main', 'onSuccess', 'onSuccess']);
+  assert.equal(stepOf(run.ledger, 'main').attempts, 3, 'the ledger counts main attempts (V1)');
   assert.equal(deps.hooks.calls.filter((c) => c.slot === 'preHook').length, 1);
 });
 
