@@ -5,15 +5,14 @@ import { ledgerTable, policyRunTable } from './format.js';
 
 const REFRESH_MS = 1000;
 
-/** Shows the action's steps live until it ends; returns its final ledger. */
-export async function followAction(kanflow: KanflowClient, workflowId: string, live: boolean) {
-  const result = kanflow.actionResult(workflowId);
+/** Awaits `result`; meanwhile, when `live`, redraws `view()` once a second. */
+async function follow<T>(result: Promise<T>, live: boolean, view: () => Promise<string>): Promise<T> {
   if (live) {
     let finished = false;
     void result.finally(() => (finished = true)).catch(() => {});
     while (!finished) {
       try {
-        logUpdate(ledgerTable(await kanflow.actionStatus(workflowId)));
+        logUpdate(await view());
       } catch {
         // not queryable yet (no worker has picked it up): keep waiting
       }
@@ -24,20 +23,11 @@ export async function followAction(kanflow: KanflowClient, workflowId: string, l
   return result;
 }
 
-export async function followPolicyRun(kanflow: KanflowClient, workflowId: string, live: boolean) {
-  const result = kanflow.policyRunResult(workflowId);
-  if (live) {
-    let finished = false;
-    void result.finally(() => (finished = true)).catch(() => {});
-    while (!finished) {
-      try {
-        logUpdate(policyRunTable(await kanflow.policyRunStatus(workflowId)));
-      } catch {
-        // not queryable yet
-      }
-      await new Promise((r) => setTimeout(r, REFRESH_MS));
-    }
-    logUpdate.clear();
-  }
-  return result;
+/** Shows the action's steps live until it ends; returns its final ledger. */
+export function followAction(kanflow: KanflowClient, workflowId: string, live: boolean) {
+  return follow(kanflow.actionResult(workflowId), live, async () => ledgerTable(await kanflow.actionStatus(workflowId)));
+}
+
+export function followPolicyRun(kanflow: KanflowClient, workflowId: string, live: boolean) {
+  return follow(kanflow.policyRunResult(workflowId), live, async () => policyRunTable(await kanflow.policyRunStatus(workflowId)));
 }
