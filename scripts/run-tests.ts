@@ -35,7 +35,7 @@ async function main(): Promise<number> {
     return await new Promise<number>((resolve) => {
       const child = spawn(
         process.execPath,
-        ['--test', '--test-concurrency=1', '--test-reporter=spec', '--enable-source-maps', ...files],
+        ['--test', '--test-concurrency=1', '--test-timeout=600000', '--test-reporter=spec', '--enable-source-maps', ...files],
         { stdio: 'inherit', env: { ...process.env, TEMPORAL_ADDRESS: server.address } },
       );
       child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));

@@ -29,10 +29,12 @@ async function podLikeHook(input: HookRunInput, ctx: HookRunContext): Promise<Ho
   if (existsSync(pod)) {
     note(`reattach ${input.slot}${ctx.checkpoint ? ' from checkpoint' : ''}`);
   } else {
-    writeFileSync(pod, '', { flag: 'wx' });
-    note(`start ${input.slot}`);
+    // Like creating a pod: once the marker exists, the command runs whatever happens to this worker (the
+    // test kills the worker only after "start" is noted, when both exist).
     const child = spawn('sh', ['-c', `echo ${input.slot} >> ${commands}; sleep 3; touch ${done}`], { detached: true, stdio: 'ignore' });
     child.unref();
+    writeFileSync(pod, String(child.pid), { flag: 'wx' });
+    note(`start ${input.slot}`);
     await ctx.saveCheckpoint({ completedPhases: [], inFlight: { name: `${input.slot}Phase`, isDeferPhase: false, checkpoint: { pod } } });
   }
   while (!existsSync(done)) {

@@ -61,7 +61,7 @@ async function crashScenario(killWhen: string, main: 'slow' | 'fail') {
   }
 }
 
-test('R6, R1: a worker killed while preHook runs; the new worker re-attaches and no hook command runs twice', async () => {
+test('R6, R1: a worker killed while preHook runs; the new worker re-attaches and no hook command runs twice', { timeout: 180_000 }, async () => {
   const { ledger, commands, events } = await crashScenario('start preHook', 'slow');
   assert.equal(ledger.outcome, 'succeeded');
   assert.deepEqual(commands, ['preHook', 'onSuccess'], 'each hook command ran exactly once');
@@ -70,14 +70,14 @@ test('R6, R1: a worker killed while preHook runs; the new worker re-attaches and
   assert.equal(stepOf(ledger, 'preHook').attempts, 1, 'a crash is not a hook failure');
 });
 
-test('R1: a worker killed after preHook completed; preHook is not executed again', async () => {
+test('R1: a worker killed after preHook completed; preHook is not executed again', { timeout: 180_000 }, async () => {
   const { ledger, commands, events } = await crashScenario('start main', 'slow');
   assert.equal(ledger.outcome, 'succeeded');
   assert.deepEqual(commands, ['preHook', 'onSuccess']);
   assert.equal(events.filter((e) => e.endsWith('preHook')).length, 2, 'preHook started and finished once, never again');
 });
 
-test('R6, R3: a worker killed while onFailure runs; onFailure\'s command still runs at most once', async () => {
+test('R6, R3: a worker killed while onFailure runs; onFailure\'s command still runs at most once', { timeout: 180_000 }, async () => {
   const { ledger, commands, events } = await crashScenario('start onFailure', 'fail');
   assert.equal(ledger.outcome, 'failed');
   assert.deepEqual(commands, ['preHook', 'onFailure']);
