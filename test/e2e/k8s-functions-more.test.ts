@@ -6,7 +6,6 @@ import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
-import type { FunctionCheckpoint, FunctionContext } from '../../kanister/functions/types.js';
 import type { KubeClients } from '../../k8s/client.js';
 import { createKubeClients, isNotFound, loadKubeConfig } from '../../k8s/client.js';
 import { createKubeExecAll } from '../../k8s/functions/kube-exec-all.js';
@@ -19,37 +18,14 @@ import { startLocalCluster } from '../../k8s/local-cluster.js';
 import type { LocalCluster } from '../../k8s/local-cluster.js';
 import { podNameFor } from '../../k8s/naming.js';
 import { readPod } from '../../k8s/pods.js';
+import { functionContext } from '../support/function-context.js';
 
-const K10 = 'kasten-io';
 const RUN = `${process.pid}-${Date.now().toString(36)}`;
 
 let cluster: LocalCluster;
 let clients: KubeClients;
 const namespaces: string[] = [];
 
-interface TestContext extends FunctionContext {
-  checkpoints: FunctionCheckpoint[];
-  lines: string[];
-}
-
-function functionContext(resourceKey: string, overrides: Partial<FunctionContext> = {}): TestContext {
-  const checkpoints: FunctionCheckpoint[] = [];
-  const lines: string[] = [];
-  return {
-    phaseName: 'testPhase',
-    signal: new AbortController().signal,
-    resourceKey,
-    defaultNamespace: K10,
-    saveCheckpoint: async (checkpoint) => {
-      checkpoints.push(checkpoint);
-    },
-    heartbeat: () => {},
-    log: (line) => lines.push(line),
-    ...overrides,
-    checkpoints,
-    lines,
-  };
-}
 
 /** A fresh namespace for one test, deleted in `after`. */
 async function createNamespace(suffix: string): Promise<string> {

@@ -9,7 +9,6 @@ import { after, before, describe, it } from 'node:test';
 import type { HookRunInput } from '../../activities/deps.js';
 import type { Blueprint } from '../../kanister/blueprint.js';
 import { loadBlueprints } from '../../kanister/blueprint.js';
-import type { FunctionCheckpoint, FunctionContext } from '../../kanister/functions/types.js';
 import type { KubeClients } from '../../k8s/client.js';
 import { createKubeClients, loadKubeConfig } from '../../k8s/client.js';
 import { createKubeExec } from '../../k8s/functions/kube-exec.js';
@@ -25,6 +24,7 @@ import { listRestorePoints, readRestorePoint } from '../../k8s/main/restore-poin
 import { LeaseNamespaceLockStore } from '../../k8s/namespace-lock.js';
 import { podNameFor } from '../../k8s/naming.js';
 import { RESOURCE_KEY_LABEL, readPod, waitForPodStarted } from '../../k8s/pods.js';
+import { functionContext } from '../support/function-context.js';
 
 const K10 = 'kasten-io';
 const RUN = `${process.pid}-${Date.now().toString(36)}`;
@@ -34,29 +34,6 @@ let cluster: LocalCluster;
 let clients: KubeClients;
 let workDir: string;
 
-interface TestContext extends FunctionContext {
-  checkpoints: FunctionCheckpoint[];
-  lines: string[];
-}
-
-function functionContext(resourceKey: string, overrides: Partial<FunctionContext> = {}): TestContext {
-  const checkpoints: FunctionCheckpoint[] = [];
-  const lines: string[] = [];
-  return {
-    phaseName: 'testPhase',
-    signal: new AbortController().signal,
-    resourceKey,
-    defaultNamespace: K10,
-    saveCheckpoint: async (checkpoint) => {
-      checkpoints.push(checkpoint);
-    },
-    heartbeat: () => {},
-    log: (line) => lines.push(line),
-    ...overrides,
-    checkpoints,
-    lines,
-  };
-}
 
 async function podsWithKey(namespace: string, key: string): Promise<string[]> {
   const list = await clients.core.listNamespacedPod({ namespace, labelSelector: `${RESOURCE_KEY_LABEL}=${key}` });
