@@ -10,13 +10,20 @@ import type { ActionRequest, Policy } from '../model/index.js';
 import { ActionRequestSchema, PolicySchema, subjectNamespaceOf } from '../model/index.js';
 import { actionWorkflow } from '../workflows/action.js';
 import type { ActionLedger, PolicyRunStatus } from '../workflows/messages.js';
-import { actionSearchAttributes, actionStatusQuery, FailureTypes, PolicyKey, policyRunStatusQuery } from '../workflows/messages.js';
+import {
+  actionSearchAttributes,
+  actionStatusQuery,
+  DEFAULT_TASK_QUEUE,
+  FailureTypes,
+  PolicyKey,
+  policyRunStatusQuery,
+} from '../workflows/messages.js';
 import type { PolicyRunResult } from '../workflows/policy-run.js';
 import { policyRunWorkflow } from '../workflows/policy-run.js';
 
 export type { ActionLedger, PolicyRunStatus } from '../workflows/messages.js';
 export type { PolicyRunResult } from '../workflows/policy-run.js';
-export const DEFAULT_TASK_QUEUE = 'kanflow';
+export { DEFAULT_TASK_QUEUE };
 
 export interface StartOptions {
   /** Workflow ID; by default `<kind>-<namespace>-<time>-<random>`. */

@@ -1,7 +1,8 @@
 // Worker configuration from the environment, validated once at start.
 import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from '../workflows/messages.js';
 
-export const DEFAULT_TASK_QUEUE = 'kanflow';
+export { DEFAULT_TASK_QUEUE };
 
 export const WorkerConfigSchema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),

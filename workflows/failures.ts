@@ -1,5 +1,5 @@
 // Reading Temporal failures in workflow code: the business type and a one-line reason for the ledger.
-import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, TemporalFailure, isCancellation } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, TimeoutFailure, isCancellation } from '@temporalio/workflow';
 
 /** The innermost failure: activity and child-workflow failures wrap the one that says what happened. */
 function innermost(err: unknown): unknown {
@@ -28,9 +28,7 @@ export function failureAttempt(err: unknown): number | undefined {
 export function describeFailure(err: unknown): string {
   if (isCancellation(err)) return 'cancelled';
   const inner = innermost(err);
-  if (inner instanceof TemporalFailure || inner instanceof Error) {
-    const timeout = err instanceof ActivityFailure && inner !== err && inner.constructor.name === 'TimeoutFailure';
-    return timeout ? `activity timed out: ${inner.message}` : inner.message;
-  }
+  if (inner instanceof TimeoutFailure) return `activity timed out: ${inner.message}`;
+  if (inner instanceof Error) return inner.message;
   return String(inner);
 }

@@ -6,6 +6,9 @@ import { defineQuery } from '@temporalio/workflow';
 import type { Artifact, RestorePointRef } from '../activities/deps.js';
 import type { HookRef } from '../model/index.js';
 
+/** The task queue kanflow workers poll and clients start workflows on, unless configured otherwise. */
+export const DEFAULT_TASK_QUEUE = 'kanflow';
+
 export const STEPS = ['setup', 'preHook', 'main', 'onSuccess', 'onFailure'] as const;
 export type StepName = (typeof STEPS)[number];
 export type StepState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';

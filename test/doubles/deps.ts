@@ -125,10 +125,6 @@ export class ScriptedHooks implements HookRunner {
     const count = this.calls.filter((c) => c.action === input.ref.actionName).length;
     return behaviour ? behaviour(input, ctx, count) : ok;
   }
-
-  slots(): string[] {
-    return this.calls.map((c) => c.slot);
-  }
 }
 
 export interface MainCall {
